@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios from 'axios';
+import { checkResponse, NotifyError, type Notifier, type NotifyContext } from '../notifier';
+import type { Alert } from '../../types/alert';
+import { authorizationHeader } from '../http-auth';
+import { webhookPayload } from './webhook-payload';
+import type { WebhookConfig } from './webhook-config';
+
+export const USER_AGENT = 'Alertmanager/0.25.0';
+
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+
+/** WebhookNotifier POSTs the Alertmanager webhook payload to the configured URL. */
+export class WebhookNotifier implements Notifier {
+  readonly integration = 'webhook';
+  readonly sendResolved: boolean;
+
+  constructor(private readonly cfg: WebhookConfig) {
+    this.sendResolved = cfg.sendResolved;
+  }
+
+  async notify(ctx: NotifyContext, alerts: Alert[]): Promise<void> {
+    const url = this.cfg.url ?? (await readFile(this.cfg.urlFile!, 'utf8')).trim();
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
+    const auth = await authorizationHeader(this.cfg.httpConfig);
+    if (auth) headers.Authorization = auth;
+    let res;
+    try {
+      res = await axios.post(url, webhookPayload(ctx, alerts, this.cfg.maxAlerts), {
+        headers,
+        signal: ctx.signal,
+        responseType: 'text',
+        transformResponse: (d: unknown) => d,
+        validateStatus: () => true,
+        maxRedirects: this.cfg.httpConfig.followRedirects ? 5 : 0,
+        httpAgent,
+        httpsAgent,
+      });
+    } catch (err) {
+      // The URL may carry credentials, so the message names the integration, not the URL.
+      const aborted = ctx.signal?.aborted;
+      throw new NotifyError(`webhook: ${aborted ? 'request cancelled' : (err as Error).message}`, !aborted, aborted ? 'timeout' : 'network');
+    }
+    checkResponse('webhook', res.status, typeof res.data === 'string' ? res.data : '');
+  }
+}
