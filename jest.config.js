@@ -1,11 +1,11 @@
-/** Jest runs TypeScript through ts-jest in isolatedModules mode (transpile only): the
- * type check is `npm run typecheck`, run once by CI, instead of once per test file. */
+/** ts-jest follows tsconfig's isolatedModules and only transpiles: types are checked once
+ * by `npm run typecheck` in CI instead of once per test file. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   testTimeout: 60000,
   maxWorkers: 2,

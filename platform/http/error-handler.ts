@@ -11,6 +11,7 @@ import { isConnectionError } from '../db/pool';
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    const log = req.log ?? logger;
     let appError: AppError;
     if (err instanceof AppError) {
       appError = err;
@@ -21,10 +22,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (err?.type === 'encoding.unsupported' || err?.status === 415) {
       appError = new AppError(415, err.message);
     } else if (isConnectionError(err)) {
-      logger.warn({ err: { message: err.message, code: err.code }, path: req.path }, 'database unavailable');
+      log.warn({ err: { message: err.message, code: err.code }, path: req.path }, 'database unavailable');
       appError = new ServiceUnavailableError('database unavailable, retry later', 5);
     } else {
-      logger.error({ err, path: req.path, method: req.method }, 'unhandled error');
+      log.error({ err, path: req.path, method: req.method }, 'unhandled error');
       appError = new AppError(500, 'internal server error');
     }
     res.status(appError.statusCode).set(appError.headers).json(appError.toJSON());

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { httpMetrics } from '../metrics/registry';
 import { errorHandler } from './error-handler';
+import { requestLogger } from './request-logger';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -20,6 +21,11 @@ export interface HttpServiceOptions {
   readiness?: ReadinessCheck;
   /** How long shutdown waits for in-flight requests before closing their sockets. */
   drainTimeoutMs?: number;
+  /**
+   * How long /readyz answers 503 before the listener closes, so a load balancer stops
+   * routing here before connections are refused (default FRESHTRACK_SHUTDOWN_DELAY_MS or 0).
+   */
+  drainDelayMs?: number;
 }
 
 export interface HttpService {
@@ -41,6 +47,7 @@ export async function startHttpService(opts: HttpServiceOptions): Promise<HttpSe
   app.set('trust proxy', 'loopback');
   let draining = false;
 
+  app.use(requestLogger(opts.logger));
   app.use(httpMetrics(opts.registry, opts.name));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -83,6 +90,8 @@ export async function startHttpService(opts: HttpServiceOptions): Promise<HttpSe
   const close = () => {
     closing ??= (async () => {
       draining = true;
+      const delay = opts.drainDelayMs ?? Number(process.env.FRESHTRACK_SHUTDOWN_DELAY_MS ?? 0);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; busy ones finish their request.
       server.closeIdleConnections();

@@ -21,12 +21,16 @@ const REDACTED_PATHS = [
   'req.headers.cookie',
 ];
 
-/** traceMixin stamps every line with the active OpenTelemetry trace and span ids. */
-function traceMixin(): Record<string, string> {
+/**
+ * traceMixin stamps every line with the active OpenTelemetry trace and span ids, unless the
+ * logger is already bound to them (per-request loggers bind the server span's ids).
+ */
+function traceMixin(_merge: object, _level: number, logger: Logger): Record<string, string> {
   const span = trace.getActiveSpan();
   if (!span) return {};
   const ctx = span.spanContext();
   if (!isSpanContextValid(ctx)) return {};
+  if ('trace_id' in logger.bindings()) return {};
   return { trace_id: ctx.traceId, span_id: ctx.spanId };
 }
 
