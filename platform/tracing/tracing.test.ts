@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
+import { freePort, startFreshtrack, waitFor } from '../../test/helpers/processes';
+
+/** A local OTLP/HTTP collector endpoint that keeps every body posted to /v1/traces. */
+function startCollector(): Promise<{ server: Server; url: string; bodies: Buffer[] }> {
+  const bodies: Buffer[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
+      res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies })),
+  );
+}
+
+describe('OpenTelemetry export', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  test('with OTEL_EXPORTER_OTLP_ENDPOINT set, the spans of a request reach the collector', async () => {
+    const collector = await startCollector();
+    const port = await freePort();
+    const proc = startFreshtrack(['ingest', `--web.listen-address=127.0.0.1:${port}`], {
+      DATABASE_URL: db.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    });
+    try {
+      await proc.waitForOutput(/ingest listening/);
+      const traceId = randomBytes(16).toString('hex');
+      await fetch(`http://127.0.0.1:${port}/readyz`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+      // OTLP protobuf carries the trace id as its 16 raw bytes; the readiness check's pg
+      // queries are child spans of the same trace.
+      const needle = Buffer.from(traceId, 'hex');
+      const body = await waitFor(async () => collector.bodies.find((b) => b.includes(needle)));
+      expect(body.includes(Buffer.from('freshtrack'))).toBe(true);
+      expect(body.includes(Buffer.from('GET'))).toBe(true);
+    } finally {
+      await proc.stop();
+      collector.server.close();
+    }
+  });
+});
