@@ -1,0 +1,93 @@
+import type { AlertEvent, Excursion, ExcursionKind } from './excursion';
+import { formatTemperature } from './temperature';
+import type { UnitType } from './thresholds';
+
+/** PostableAlert is one element of the Alertmanager API v2 `POST /api/v2/alerts` body. */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  /** Set for resolved alerts; firing ones get theirs when sent (see the outbox worker). */
+  endsAt?: string;
+  generatorURL: string;
+}
+
+/** Where an excursion happened, in the names people use. */
+export interface AlertContext {
+  orgSlug: string;
+  siteName: string;
+  unitName: string;
+  unitType: UnitType;
+  sensorExternalId: string;
+  unitId: string;
+}
+
+export interface AlertLinks {
+  /** Runbooks live at `${runbookBaseUrl}/${kebab(alertname)}`. */
+  runbookBaseUrl: string;
+  /** Grafana unit dashboard; `?var-unit=<unit id>` is appended. */
+  dashboardUrl: string;
+}
+
+const RUNBOOK: Record<ExcursionKind, string> = {
+  TemperatureExcursion: 'temperature-excursion',
+  SensorOffline: 'sensor-offline',
+  SensorBatteryLow: 'sensor-battery-low',
+  DoorOpenTooLong: 'door-open-too-long',
+};
+
+function summary(ex: Excursion, ctx: AlertContext): string {
+  const where = `${ctx.unitName} (${ctx.siteName})`;
+  switch (ex.kind) {
+    case 'TemperatureExcursion': {
+      const side = ex.direction === 'high' ? 'above' : 'below';
+      const now = ex.lastTemperatureC ?? ex.peakC ?? 0;
+      return `${where} at ${formatTemperature(now)}, ${side} the ${formatTemperature(ex.limitC ?? 0)} limit since ${ex.breachStartedAt.toISOString()}`;
+    }
+    case 'DoorOpenTooLong':
+      return `${where}: door open since ${ex.breachStartedAt.toISOString()}`;
+    case 'SensorBatteryLow':
+      return `${where}: sensor ${ctx.sensorExternalId} battery low`;
+    case 'SensorOffline':
+      return `${where}: sensor ${ctx.sensorExternalId} silent since ${ex.breachStartedAt.toISOString()}`;
+  }
+}
+
+/**
+ * buildAlert turns an alert event into the postable alert the router receives. Labels
+ * identify the alert (and so its fingerprint): alertname, category, severity, org, site,
+ * unit, sensor. Annotations carry the food-safety facts in °C and °F.
+ */
+export function buildAlert(event: AlertEvent, ctx: AlertContext, links: AlertLinks): PostableAlert {
+  const ex = event.excursion;
+  const dashboard = `${links.dashboardUrl}?var-unit=${encodeURIComponent(ctx.unitId)}`;
+  const annotations: Record<string, string> = {
+    summary: summary(ex, ctx),
+    since: ex.breachStartedAt.toISOString(),
+    runbook_url: `${links.runbookBaseUrl.replace(/\/$/, '')}/${RUNBOOK[ex.kind]}`,
+    dashboard: dashboard,
+  };
+  if (ex.kind === 'TemperatureExcursion' && ex.peakC !== null) {
+    annotations.peak = `${formatTemperature(ex.peakC)} at ${ex.peakAt?.toISOString() ?? ''}`;
+    annotations.limit = formatTemperature(ex.limitC ?? 0);
+    annotations.minutes_beyond_limit = (ex.secondsBeyondLimit / 60).toFixed(1);
+    annotations.degree_minutes = ex.degreeMinutes.toFixed(1);
+    if (ex.suggestedDisposition) annotations.suggested_disposition = ex.suggestedDisposition;
+  }
+  const alert: PostableAlert = {
+    labels: {
+      alertname: ex.kind,
+      category: 'food-safety',
+      severity: event.severity,
+      org: ctx.orgSlug,
+      site: ctx.siteName,
+      unit: ctx.unitName,
+      sensor: ctx.sensorExternalId,
+    },
+    annotations,
+    startsAt: (ex.openedAt ?? ex.breachStartedAt).toISOString(),
+    generatorURL: dashboard,
+  };
+  if (event.status === 'resolved') alert.endsAt = (ex.closedAt ?? ex.lastReadingAt ?? ex.breachStartedAt).toISOString();
+  return alert;
+}

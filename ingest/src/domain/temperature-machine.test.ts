@@ -1,0 +1,123 @@
+import { evaluateSensor, type SensorEvaluationInput } from './evaluate-sensor';
+import { defaultThresholds } from './jurisdiction-profiles';
+import type { Reading } from './reading';
+import type { Thresholds } from './thresholds';
+
+const t0 = Date.parse('2026-06-01T00:00:00Z');
+const at = (min: number) => new Date(t0 + min * 60_000);
+const reading = (min: number, temperatureC: number, extra: Partial<Reading> = {}): Reading => ({
+  sensorId: 'S1',
+  recordedAt: at(min),
+  temperatureC,
+  humidityPct: null,
+  batteryPct: null,
+  doorOpen: null,
+  ...extra,
+});
+const fridge: Thresholds = { ...defaultThresholds('fda-2022', 'fridge'), delaySeconds: 600 };
+const settings = { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 };
+
+function run(readings: Reading[], over: Partial<SensorEvaluationInput> = {}) {
+  return evaluateSensor({
+    unitType: 'fridge',
+    thresholds: fridge,
+    timeZone: 'UTC',
+    evaluatedUntil: null,
+    live: {},
+    readings,
+    settings,
+    now: at(1000),
+    ...over,
+  });
+}
+
+describe('temperature excursions', () => {
+  it('stays pending until the breach outlasts the delay, then opens once', () => {
+    const r = run([reading(0, 4), reading(5, 7), reading(10, 7.5), reading(15, 8), reading(20, 8.2)]);
+    const ex = r.touched.find((e) => e.kind === 'TemperatureExcursion')!;
+    expect(ex.state).toBe('open');
+    expect(ex.breachStartedAt).toEqual(at(5));
+    expect(ex.openedAt).toEqual(at(15));
+    expect(r.events.map((e) => e.status)).toEqual(['firing']);
+    expect(ex.peakC).toBe(8.2);
+    // 15 minutes beyond 5 °C: 5 min at +2, 5 at +2.5, 5 at +3 => 37.5 degree-minutes.
+    expect(ex.secondsBeyondLimit).toBe(900);
+    expect(ex.degreeMinutes).toBeCloseTo(37.5, 6);
+    expect(ex.suggestedDisposition).toBe('keep');
+  });
+
+  it('discards a pending breach that recovers before the delay', () => {
+    const r = run([reading(0, 7), reading(5, 4)]);
+    expect(r.events).toEqual([]);
+    expect(r.touched[0]).toMatchObject({ state: 'closed', discarded: true });
+  });
+
+  it('evaluates out-of-order readings of a batch in recorded_at order', () => {
+    const r = run([reading(20, 8), reading(0, 7), reading(10, 7)]);
+    const ex = r.touched[0];
+    expect(ex.breachStartedAt).toEqual(at(0));
+    expect(ex.openedAt).toEqual(at(10));
+    expect(r.evaluatedUntil).toEqual(at(20));
+  });
+
+  it('closes only once back inside the limit by the hysteresis', () => {
+    const first = run([reading(0, 7), reading(10, 7)]);
+    const ex = first.touched[0];
+    const second = run([reading(15, 4.8), reading(20, 4.6)], { live: { TemperatureExcursion: ex }, evaluatedUntil: at(10) });
+    expect(second.events).toEqual([]);
+    expect(ex.state).toBe('open');
+    const third = run([reading(25, 4.4)], { live: { TemperatureExcursion: ex }, evaluatedUntil: at(20) });
+    expect(third.events.map((e) => e.status)).toEqual(['resolved']);
+    expect(ex).toMatchObject({ state: 'closed', closedAt: at(25) });
+  });
+
+  it('escalates to critical: resolves the warning alert and fires a critical one', () => {
+    const r = run([reading(0, 7), reading(10, 7), reading(15, 11)]);
+    expect(r.events.map((e) => `${e.status}:${e.severity}`)).toEqual(['firing:warning', 'resolved:warning', 'firing:critical']);
+  });
+
+  it('detects low temperatures in hot holding', () => {
+    const hot = { ...defaultThresholds('fda-2022', 'hot-holding'), delaySeconds: 0 };
+    const r = run([reading(0, 50)], { thresholds: hot, unitType: 'hot-holding' });
+    expect(r.touched[0]).toMatchObject({ direction: 'low', severity: 'critical', state: 'open', limitC: 57 });
+  });
+
+  it('ignores breaches inside a defrost window and discards a pending breach there', () => {
+    const th = { ...fridge, suppressionWindows: [{ cron: '0 */6 * * *', durationMinutes: 30 }] };
+    const r = run([reading(0, 12), reading(10, 12), reading(20, 12), reading(29, 12)], { thresholds: th });
+    expect(r.events).toEqual([]);
+    expect(r.touched).toEqual([]);
+    const after = run([reading(30, 12), reading(40, 12)], { thresholds: th });
+    expect(after.events.map((e) => e.status)).toEqual(['firing']);
+  });
+
+  it('late readings raise the peak but never move the state', () => {
+    const first = run([reading(0, 7), reading(10, 7)]);
+    const ex = first.touched[0];
+    const late = run([reading(5, 9.5), reading(2, 3)], { live: { TemperatureExcursion: ex }, evaluatedUntil: at(10) });
+    expect(late.late).toBe(2);
+    expect(late.events).toEqual([]);
+    expect(ex).toMatchObject({ state: 'open', peakC: 9.5, peakAt: at(5) });
+  });
+});
+
+describe('door, battery and offline rules', () => {
+  it('fires DoorOpenTooLong after the limit and resolves when the door shuts', () => {
+    const r = run([reading(0, 4, { doorOpen: true }), reading(3, 4, { doorOpen: true }), reading(6, 4, { doorOpen: true }), reading(7, 4, { doorOpen: false })]);
+    expect(r.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['DoorOpenTooLong:firing', 'DoorOpenTooLong:resolved']);
+  });
+
+  it('fires SensorBatteryLow below the threshold and clears with hysteresis', () => {
+    const r = run([reading(0, 4, { batteryPct: 19 }), reading(1, 4, { batteryPct: 22 }), reading(2, 4, { batteryPct: 26 })]);
+    expect(r.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['SensorBatteryLow:firing', 'SensorBatteryLow:resolved']);
+    expect(r.batteryPct).toBe(26);
+  });
+
+  it('resolves SensorOffline when the sensor reports again', () => {
+    const first = run([reading(0, 4)]);
+    expect(first.events).toEqual([]);
+    const offline = { ...first.touched[0], kind: 'SensorOffline' as const, state: 'open' as const, openedAt: at(0) };
+    const r = run([reading(60, 4)], { live: { SensorOffline: offline } });
+    expect(r.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['SensorOffline:resolved']);
+  });
+});

@@ -1,0 +1,132 @@
+import { suggestDisposition } from './disposition';
+import { newExcursion, type AlertEvent, type Excursion } from './excursion';
+import { beyondLimit, classify, isCleared, type Thresholds, type UnitType } from './thresholds';
+
+export interface TemperatureStep {
+  at: Date;
+  tempC: number;
+  /** Inside a suppression window (defrost, cleaning). */
+  suppressed: boolean;
+}
+
+/**
+ * TemperatureMachine advances one sensor's TemperatureExcursion through readings taken in
+ * recorded_at order:
+ *   none → pending (first breaching reading) → open (breach persisted `delaySeconds`) → closed
+ *   (back inside the limit by the hysteresis). A pending breach that comes back inside the
+ *   limit is discarded; a suppressed reading discards a pending breach and leaves an open
+ *   excursion untouched. Between readings the previous temperature is taken to hold, so time
+ *   and degree-minutes beyond the limit accrue per interval.
+ */
+export class TemperatureMachine {
+  readonly events: AlertEvent[] = [];
+  /** Every excursion this machine touched (to be written back). */
+  readonly touched = new Set<Excursion>();
+
+  constructor(
+    private live: Excursion | null,
+    private readonly thresholds: Thresholds,
+    private readonly unitType: UnitType,
+  ) {}
+
+  current(): Excursion | null {
+    return this.live;
+  }
+
+  step(r: TemperatureStep): void {
+    const ex = this.live;
+    if (ex) this.accrue(ex, r.at);
+    if (r.suppressed) {
+      if (ex?.state === 'pending') this.discard(ex);
+      return;
+    }
+    const breach = classify(r.tempC, this.thresholds);
+    if (ex && (!breach || breach.direction !== ex.direction)) {
+      const cleared = ex.state === 'pending' || isCleared(r.tempC, ex.direction!, ex.limitC!, this.thresholds.hysteresisC);
+      if (cleared || breach) {
+        if (ex.state === 'pending') this.discard(ex);
+        else this.close(ex, r.at, r.tempC);
+      } else {
+        this.observe(ex, r);
+        return;
+      }
+    }
+    if (!breach) return;
+    const cur = this.live ?? this.start(r, breach.direction, breach.limitC);
+    this.observe(cur, r);
+    if (breach.severity === 'critical' && cur.severity === 'warning') {
+      if (cur.state === 'open') this.events.push({ status: 'resolved', excursion: cur, severity: 'warning' });
+      cur.severity = 'critical';
+      if (cur.state === 'open') this.events.push({ status: 'firing', excursion: cur, severity: 'critical' });
+    }
+    if (cur.state === 'pending' && r.at.getTime() - cur.breachStartedAt.getTime() >= this.thresholds.delaySeconds * 1000) {
+      cur.state = 'open';
+      cur.openedAt = r.at;
+      this.events.push({ status: 'firing', excursion: cur, severity: cur.severity });
+    }
+  }
+
+  /** late handles a reading older than what was already evaluated: it can raise the peak. */
+  late(at: Date, tempC: number): void {
+    const ex = this.live;
+    if (!ex || at < ex.breachStartedAt || ex.direction === null) return;
+    const further = ex.direction === 'high' ? tempC > (ex.peakC ?? -Infinity) : tempC < (ex.peakC ?? Infinity);
+    if (further) {
+      ex.peakC = tempC;
+      ex.peakAt = at;
+      this.refreshDisposition(ex);
+      this.touched.add(ex);
+    }
+  }
+
+  private start(r: TemperatureStep, direction: 'high' | 'low', limitC: number): Excursion {
+    const ex = newExcursion('TemperatureExcursion', r.at, { direction, limitC, peakC: r.tempC, peakAt: r.at });
+    this.live = ex;
+    this.touched.add(ex);
+    return ex;
+  }
+
+  private accrue(ex: Excursion, at: Date): void {
+    if (ex.lastReadingAt === null || ex.lastTemperatureC === null || at <= ex.lastReadingAt) return;
+    const beyond = beyondLimit(ex.lastTemperatureC, ex.direction!, ex.limitC!);
+    if (beyond <= 0) return;
+    const dt = (at.getTime() - ex.lastReadingAt.getTime()) / 1000;
+    ex.secondsBeyondLimit += dt;
+    ex.degreeMinutes += (beyond * dt) / 60;
+    this.touched.add(ex);
+  }
+
+  private observe(ex: Excursion, r: TemperatureStep): void {
+    const further = ex.direction === 'high' ? r.tempC > (ex.peakC ?? -Infinity) : r.tempC < (ex.peakC ?? Infinity);
+    if (further) {
+      ex.peakC = r.tempC;
+      ex.peakAt = r.at;
+    }
+    ex.lastReadingAt = r.at;
+    ex.lastTemperatureC = r.tempC;
+    this.refreshDisposition(ex);
+    this.touched.add(ex);
+  }
+
+  private refreshDisposition(ex: Excursion): void {
+    ex.suggestedDisposition = suggestDisposition(this.unitType, ex.direction!, ex.peakC!, ex.secondsBeyondLimit);
+  }
+
+  private discard(ex: Excursion): void {
+    ex.state = 'closed';
+    ex.discarded = true;
+    this.touched.add(ex);
+    this.live = null;
+  }
+
+  private close(ex: Excursion, at: Date, tempC: number): void {
+    ex.state = 'closed';
+    ex.closedAt = at;
+    ex.lastReadingAt = at;
+    ex.lastTemperatureC = tempC;
+    this.refreshDisposition(ex);
+    this.touched.add(ex);
+    this.events.push({ status: 'resolved', excursion: ex, severity: ex.severity });
+    this.live = null;
+  }
+}
