@@ -1,0 +1,96 @@
+import type { Queryable } from '../store/queryable';
+
+/** NotifyKey names one notification-log entry, as Alertmanager keys its nflog. */
+export interface NotifyKey {
+  receiver: string;
+  /** Integration name and index, e.g. `webhook[0]`. */
+  integration: string;
+  groupKey: string;
+}
+
+export interface StateRow {
+  firing: string[];
+  resolved: string[];
+  lastSentAt: Date | null;
+  claimOwner: string | null;
+  claimExpiresAt: Date | null;
+  dbNow: Date;
+}
+
+/** ensureStateRow creates the entry if missing, so the next statement has a row to lock. */
+export async function ensureStateRow(q: Queryable, k: NotifyKey): Promise<void> {
+  await q.query(
+    `INSERT INTO router_notify_state (receiver, integration, group_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    [k.receiver, k.integration, k.groupKey],
+  );
+}
+
+/** lockStateRow reads the entry under FOR UPDATE: concurrent claimers queue here, one at a time. */
+export async function lockStateRow(q: Queryable, k: NotifyKey): Promise<StateRow> {
+  const r = await q.query<StateRow>(
+    `SELECT firing_fingerprints AS firing, resolved_fingerprints AS resolved, last_sent_at AS "lastSentAt",
+            claim_owner AS "claimOwner", claim_expires_at AS "claimExpiresAt", clock_timestamp() AS "dbNow"
+       FROM router_notify_state WHERE receiver = $1 AND integration = $2 AND group_key = $3 FOR UPDATE`,
+    [k.receiver, k.integration, k.groupKey],
+  );
+  return r.rows[0];
+}
+
+/** selectAckFiring returns the firing set covered by the group's current ack, if any. */
+export async function selectAckFiring(q: Queryable, groupKey: string): Promise<string[] | null> {
+  const r = await q.query<{ firing: string[] }>(
+    `SELECT firing_fingerprints AS firing FROM router_group_acks WHERE group_key = $1 AND cleared_at IS NULL`,
+    [groupKey],
+  );
+  return r.rows[0]?.firing ?? null;
+}
+
+export interface ClaimValues {
+  token: string;
+  owner: string;
+  firing: string[];
+  resolved: string[];
+  expiresAt: Date;
+}
+
+/** takeClaim records this replica's in-flight send on the locked row. */
+export async function takeClaim(q: Queryable, k: NotifyKey, c: ClaimValues): Promise<void> {
+  await q.query(
+    `UPDATE router_notify_state
+        SET claim_token = $4, claim_owner = $5, claim_firing = $6, claim_resolved = $7, claim_expires_at = $8, updated_at = now()
+      WHERE receiver = $1 AND integration = $2 AND group_key = $3`,
+    [k.receiver, k.integration, k.groupKey, c.token, c.owner, c.firing, c.resolved, c.expiresAt],
+  );
+}
+
+/** clearAck retires a group's current ack (its firing set changed or the group resolved). */
+export async function clearAck(q: Queryable, groupKey: string, reason: string): Promise<void> {
+  await q.query(`UPDATE router_group_acks SET cleared_at = now(), cleared_reason = $2 WHERE group_key = $1 AND cleared_at IS NULL`, [groupKey, reason]);
+}
+
+/**
+ * settleSuccess moves the claimed sets into the log entry. It only matches while the claim is
+ * still ours: a claim that lapsed and was taken over is not overwritten (returns false).
+ */
+export async function settleSuccess(q: Queryable, k: NotifyKey, token: string, sentAt: Date | null): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE router_notify_state
+        SET firing_fingerprints = claim_firing, resolved_fingerprints = claim_resolved, last_sent_at = COALESCE($5, now()),
+            claim_token = NULL, claim_owner = NULL, claim_firing = NULL, claim_resolved = NULL, claim_expires_at = NULL,
+            updated_at = now()
+      WHERE receiver = $1 AND integration = $2 AND group_key = $3 AND claim_token = $4`,
+    [k.receiver, k.integration, k.groupKey, token, sentAt],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** releaseClaim gives a failed send back, so the next tick (on any replica) retries at once. */
+export async function releaseClaim(q: Queryable, k: NotifyKey, token: string): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE router_notify_state
+        SET claim_token = NULL, claim_owner = NULL, claim_firing = NULL, claim_resolved = NULL, claim_expires_at = NULL, updated_at = now()
+      WHERE receiver = $1 AND integration = $2 AND group_key = $3 AND claim_token = $4`,
+    [k.receiver, k.integration, k.groupKey, token],
+  );
+  return (r.rowCount ?? 0) > 0;
+}

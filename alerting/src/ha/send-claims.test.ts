@@ -1,0 +1,97 @@
+import { createPool, type Pool } from '../../../platform/db/pool';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
+import { SendClaims, type ClaimResult, type NotifyKey } from './send-claims';
+
+/**
+ * Several "replicas" (each with a pool of its own, as separate processes would have) race to
+ * claim the same flush on one real PostgreSQL.
+ */
+describe('SendClaims on PostgreSQL', () => {
+  let db: TestDatabase;
+  const pools: Pool[] = [];
+  let replicas: SendClaims[];
+  const t0 = new Date('2026-11-25T10:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const facts = { firing: ['f1', 'f2'], resolved: [], sendResolved: true, repeatIntervalMs: 60_000, leaseMs: 5_000 };
+  let n = 0;
+  const newKey = (): NotifyKey => ({ receiver: 'team', integration: 'webhook[0]', groupKey: `{}:{alertname="A${++n}"}` });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    replicas = Array.from({ length: 6 }, (_, i) => {
+      const pool = createPool(db.url, { max: 2 });
+      pools.push(pool);
+      return new SendClaims(pool, `replica-${i}`);
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.end()));
+    await db.drop();
+  });
+
+  const race = (key: NotifyKey, now: Date): Promise<ClaimResult[]> => Promise.all(replicas.map((r) => r.claim(key, { ...facts, now })));
+  const winners = (results: ClaimResult[]) => results.filter((r) => r.claimed);
+
+  it('exactly one of N concurrent replicas wins each flush', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = newKey();
+      const results = await race(key, t0);
+      expect(winners(results)).toHaveLength(1);
+      expect(results.filter((r) => !r.claimed).map((r) => (r as { reason: string }).reason)).toEqual(Array(5).fill('claimed'));
+    }
+  });
+
+  it('after a successful send nobody re-sends within repeat_interval, then exactly one repeats', async () => {
+    const key = newKey();
+    const results = await race(key, t0);
+    const i = results.findIndex((r) => r.claimed);
+    const won = results[i];
+    if (!won.claimed) throw new Error('expected one winner');
+    expect(await replicas[i].settle(won.claim, true)).toBe(true);
+    const later = await race(key, at(30_000));
+    expect(winners(later)).toHaveLength(0);
+    expect(later.every((r) => !r.claimed && r.reason === 'unchanged')).toBe(true);
+    expect(winners(await race(key, at(61_000)))).toHaveLength(1);
+  });
+
+  it('a failed send gives the claim back so the next tick retries at once', async () => {
+    const key = newKey();
+    const first = await replicas[0].claim(key, { ...facts, now: t0 });
+    if (!first.claimed) throw new Error('expected a claim');
+    expect(await replicas[0].settle(first.claim, false)).toBe(true);
+    expect(winners(await race(key, at(1000)))).toHaveLength(1);
+  });
+
+  it("a dead replica's claim lapses after the lease and another replica takes over", async () => {
+    const key = newKey();
+    const dead = await replicas[0].claim(key, { ...facts, now: t0 });
+    expect(dead.claimed).toBe(true);
+    // replica-0 "dies" without settling: within the lease nobody sends…
+    expect(winners(await race(key, at(4_999)))).toHaveLength(0);
+    // …after it, exactly one survivor does.
+    const takeover = await Promise.all(replicas.slice(1).map((r) => r.claim(key, { ...facts, now: at(5_001) })));
+    expect(winners(takeover)).toHaveLength(1);
+    // The dead replica's late success must not overwrite the survivor's claim.
+    if (!dead.claimed) throw new Error('unreachable');
+    expect(await replicas[0].settle(dead.claim, true)).toBe(false);
+    const state = await db.pool.query('SELECT claim_owner FROM router_notify_state WHERE group_key = $1', [key.groupKey]);
+    expect(state.rows[0].claim_owner).not.toBe('replica-0');
+  });
+
+  it('records every attempt in the history', async () => {
+    const key = newKey();
+    const r = await replicas[1].claim(key, { ...facts, now: t0 });
+    if (!r.claimed) throw new Error('expected a claim');
+    await replicas[1].recordAttempt(r.claim, { attempt: 1, ok: false, error: 'webhook: unexpected status code 503' });
+    await replicas[1].recordAttempt(r.claim, { attempt: 2, ok: true, durationMs: 12 });
+    await replicas[1].settle(r.claim, true);
+    const rows = await db.pool.query(
+      'SELECT attempt, outcome, error, replica, firing_fingerprints FROM router_notification_log WHERE group_key = $1 ORDER BY id',
+      [key.groupKey],
+    );
+    expect(rows.rows).toEqual([
+      { attempt: 1, outcome: 'failure', error: 'webhook: unexpected status code 503', replica: 'replica-1', firing_fingerprints: ['f1', 'f2'] },
+      { attempt: 2, outcome: 'success', error: null, replica: 'replica-1', firing_fingerprints: ['f1', 'f2'] },
+    ]);
+  });
+});

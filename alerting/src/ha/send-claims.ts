@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Counter, type Registry } from 'prom-client';
+import { withTransaction, type Pool } from '../../../platform/db/pool';
+import { NotificationHistoryStore } from '../store/notification-history-store';
+import { decideSend, type SendDecision } from './domain/send-decision';
+import { clearAck, ensureStateRow, lockStateRow, releaseClaim, selectAckFiring, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
+
+export type { NotifyKey } from './send-claim-sql';
+
+/** FlushFacts is what one flush of one group to one integration knows. */
+export interface FlushFacts {
+  firing: string[];
+  resolved: string[];
+  sendResolved: boolean;
+  repeatIntervalMs: number;
+  /**
+   * How long the claim holds if this replica dies mid-send: at most the retry budget, which
+   * Alertmanager bounds by group_interval, so a survivor takes over within one interval.
+   */
+  leaseMs: number;
+  /** Test clock; production uses the database clock so replicas agree on time. */
+  now?: Date;
+}
+
+export interface Claim {
+  key: NotifyKey;
+  token: string;
+  firing: string[];
+  resolved: string[];
+  reason: string;
+  /** The injected test clock of the flush, if any: the log then records that time as sentAt. */
+  now?: Date;
+}
+
+export type ClaimResult = { claimed: true; claim: Claim } | { claimed: false; reason: string };
+
+export interface AttemptReport {
+  attempt: number;
+  ok: boolean;
+  error?: string;
+  durationMs?: number;
+  payload?: unknown;
+}
+
+/**
+ * SendClaims is the exactly-once protocol between router replicas (ADR 0035). Before an
+ * integration sends, `claim` decides under the row lock of (receiver, integration, group key)
+ * whether this flush needs a notification and, if so, records an in-flight claim with a lease
+ * in the same short transaction. Only the claimant sends; `settle` moves the sent sets into
+ * the log (success) or gives the claim back (failure) so the next tick anywhere retries.
+ */
+export class SendClaims {
+  private readonly history: NotificationHistoryStore;
+  private readonly claims?: Counter<'result'>;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly replica: string,
+    registry?: Registry,
+  ) {
+    this.history = new NotificationHistoryStore(pool);
+    if (registry) {
+      this.claims = new Counter({
+        name: 'freshtrack_router_send_claims_total',
+        help: 'Send decisions taken through the PostgreSQL notification log, by result (a send reason or why it was skipped).',
+        labelNames: ['result'],
+        registers: [registry],
+      });
+    }
+  }
+
+  async claim(key: NotifyKey, f: FlushFacts): Promise<ClaimResult> {
+    const token = randomUUID();
+    const decision = await withTransaction(this.pool, async (c): Promise<SendDecision> => {
+      await ensureStateRow(c, key);
+      const row = await lockStateRow(c, key);
+      const ackFiring = await selectAckFiring(c, key.groupKey);
+      const now = f.now ?? row.dbNow;
+      const d = decideSend({
+        firing: f.firing,
+        resolved: f.resolved,
+        sendResolved: f.sendResolved,
+        repeatIntervalMs: f.repeatIntervalMs,
+        now,
+        last: row.lastSentAt ? { firing: row.firing, resolved: row.resolved, sentAt: row.lastSentAt } : null,
+        claim: row.claimOwner && row.claimExpiresAt ? { owner: row.claimOwner, expiresAt: row.claimExpiresAt } : null,
+        ack: ackFiring ? { firing: ackFiring } : null,
+      });
+      if (d.clearAck) await clearAck(c, key.groupKey, f.firing.length ? 'firing set changed' : 'group resolved');
+      if (d.send) {
+        await takeClaim(c, key, { token, owner: this.replica, firing: f.firing, resolved: f.resolved, expiresAt: new Date(now.getTime() + f.leaseMs) });
+      }
+      return d;
+    });
+    this.claims?.inc({ result: decision.reason });
+    if (!decision.send) return { claimed: false, reason: decision.reason };
+    return { claimed: true, claim: { key, token, firing: f.firing, resolved: f.resolved, reason: decision.reason, now: f.now } };
+  }
+
+  /** recordAttempt appends one try (of possibly several retries) to the auditors' history. */
+  async recordAttempt(claim: Claim, a: AttemptReport): Promise<void> {
+    await this.history.append({
+      ...claim.key,
+      firing: claim.firing,
+      resolved: claim.resolved,
+      outcome: a.ok ? 'success' : 'failure',
+      error: a.error,
+      attempt: a.attempt,
+      replica: this.replica,
+      durationMs: a.durationMs,
+      payload: a.payload,
+    });
+  }
+
+  /**
+   * settle ends the claim. Returns false if the claim had lapsed and another replica took it
+   * over meanwhile (the log then follows that replica's send).
+   */
+  async settle(claim: Claim, ok: boolean): Promise<boolean> {
+    return ok ? settleSuccess(this.pool, claim.key, claim.token, claim.now ?? null) : releaseClaim(this.pool, claim.key, claim.token);
+  }
+}
