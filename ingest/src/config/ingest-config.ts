@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ConfigError } from '../../../platform/config/config-error';
+import { parseConfig, setting, type Env } from '../../../platform/config/env';
+
+/** IngestConfig: every ingest setting, validated once at start-up. */
+export interface IngestConfig {
+  maxBatch: number;
+  maxBodyBytes: number;
+  maxFutureSkewSeconds: number;
+  retentionDays: number;
+  /** Requests per second allowed per device key (per replica: the bucket is in-process). */
+  rateLimitPerSecond: number;
+  /** Router base URLs; alerts go to `${url}/api/v2/alerts` on each. */
+  alertmanagerUrls: string[];
+  resendIntervalSeconds: number;
+  outboxPollMs: number;
+  outboxMaxBackoffSeconds: number;
+  doorOpenSeconds: number;
+  batteryLowPct: number;
+  offlineMultiple: number;
+  offlineSweepCron: string;
+  partitionCron: string;
+  runbookBaseUrl: string;
+  dashboardUrl: string;
+}
+
+const schema = z.object({
+  INGEST_MAX_BATCH: setting.positiveInt().max(100_000).default(5000),
+  INGEST_MAX_BODY_BYTES: setting.positiveInt().default(5 * 1024 * 1024),
+  INGEST_MAX_CLOCK_SKEW_SECONDS: setting.positiveInt().default(300),
+  READINGS_RETENTION_DAYS: setting.positiveInt().min(30).default(730),
+  INGEST_RATE_LIMIT_PER_SECOND: setting.positiveInt().default(100),
+  ALERTMANAGER_URLS: z.string().optional(),
+  ALERTING_LISTEN_ADDRESS: z.string().optional(),
+  FRESHTRACK_HOST: z.string().optional(),
+  ALERT_RESEND_INTERVAL_SECONDS: setting.positiveInt().default(60),
+  OUTBOX_POLL_INTERVAL_MS: setting.positiveInt().min(10).default(1000),
+  OUTBOX_MAX_BACKOFF_SECONDS: setting.positiveInt().default(300),
+  DOOR_OPEN_ALERT_SECONDS: setting.positiveInt().default(300),
+  BATTERY_LOW_PCT: z.coerce.number({ invalid_type_error: 'must be a number' }).min(1).max(90).default(20),
+  SENSOR_OFFLINE_MULTIPLE: setting.positiveInt().default(3),
+  SENSOR_OFFLINE_SWEEP_CRON: z.string().default('* * * * *'),
+  READINGS_PARTITION_CRON: z.string().default('17 3 * * *'),
+  ALERT_RUNBOOK_BASE_URL: setting.url().default('https://runbooks.freshtrack.example/food-safety'),
+  ALERT_DASHBOARD_URL: setting.url().default('http://127.0.0.1:3000/d/freshtrack-unit/unit'),
+});
+
+function parseUrls(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .map((u) => {
+      try {
+        const url = new URL(u);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+        return u.replace(/\/$/, '');
+      } catch {
+        throw new ConfigError('ALERTMANAGER_URLS', `"${u}" is not an http(s) URL`);
+      }
+    });
+}
+
+/**
+ * parseIngestConfig reads the ingest settings. Without ALERTMANAGER_URLS, alerts go to the
+ * bundled router (the alerting role at ALERTING_LISTEN_ADDRESS, default port 9093).
+ */
+export function parseIngestConfig(env: Env, validateCron: (expr: string) => boolean): IngestConfig {
+  const c = parseConfig(schema, env);
+  for (const [field, expr] of [
+    ['SENSOR_OFFLINE_SWEEP_CRON', c.SENSOR_OFFLINE_SWEEP_CRON],
+    ['READINGS_PARTITION_CRON', c.READINGS_PARTITION_CRON],
+  ] as const) {
+    if (!validateCron(expr)) throw new ConfigError(field, `"${expr}" is not a cron expression`);
+  }
+  const defaultRouter = `http://${c.ALERTING_LISTEN_ADDRESS ?? `${c.FRESHTRACK_HOST ?? '127.0.0.1'}:9093`}`;
+  const alertmanagerUrls = parseUrls(c.ALERTMANAGER_URLS ?? defaultRouter);
+  if (alertmanagerUrls.length === 0) throw new ConfigError('ALERTMANAGER_URLS', 'needs at least one URL');
+  return {
+    maxBatch: c.INGEST_MAX_BATCH,
+    maxBodyBytes: c.INGEST_MAX_BODY_BYTES,
+    maxFutureSkewSeconds: c.INGEST_MAX_CLOCK_SKEW_SECONDS,
+    retentionDays: c.READINGS_RETENTION_DAYS,
+    rateLimitPerSecond: c.INGEST_RATE_LIMIT_PER_SECOND,
+    alertmanagerUrls,
+    resendIntervalSeconds: c.ALERT_RESEND_INTERVAL_SECONDS,
+    outboxPollMs: c.OUTBOX_POLL_INTERVAL_MS,
+    outboxMaxBackoffSeconds: c.OUTBOX_MAX_BACKOFF_SECONDS,
+    doorOpenSeconds: c.DOOR_OPEN_ALERT_SECONDS,
+    batteryLowPct: c.BATTERY_LOW_PCT,
+    offlineMultiple: c.SENSOR_OFFLINE_MULTIPLE,
+    offlineSweepCron: c.SENSOR_OFFLINE_SWEEP_CRON,
+    partitionCron: c.READINGS_PARTITION_CRON,
+    runbookBaseUrl: c.ALERT_RUNBOOK_BASE_URL,
+    dashboardUrl: c.ALERT_DASHBOARD_URL,
+  };
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { hashDeviceKey, isWellFormedDeviceKey } from '../../../platform/contracts/device-key';
+import { AppError, ForbiddenError, UnauthorizedError } from '../../../platform/errors/app-error';
+import type { Pool } from '../../../platform/db/pool';
+import { extractReadings } from '../domain/validate-readings';
+import type { IngestMetrics } from '../metrics/ingest-metrics';
+import type { ReadingIngestService } from '../services/reading-ingest-service';
+import { findDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
+
+export interface ReadingsRouteOptions {
+  pool: Pool;
+  service: ReadingIngestService;
+  metrics: IngestMetrics;
+  logger: Logger;
+  maxBatch: number;
+  maxBodyBytes: number;
+  rateLimitPerSecond: number;
+}
+
+type Locals = { deviceKey: DeviceKeyRecord; requestId: string };
+
+/**
+ * readingsRouter serves POST /v1/readings. Order matters: authenticate (401 before anything
+ * else is revealed), rate-limit per key (429), then content type (415), body size (413) and
+ * JSON (400), and only then validate and store.
+ */
+export function readingsRouter(opts: ReadingsRouteOptions): Router {
+  const router = express.Router();
+
+  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const requestId = (req.get('x-request-id') ?? '').slice(0, 100) || randomUUID();
+      res.set('X-Request-Id', requestId);
+      const header = req.get('authorization') ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw new UnauthorizedError('Authorization: Bearer <device key> required');
+      if (!isWellFormedDeviceKey(match[1])) throw new UnauthorizedError('unknown or revoked device key');
+      const key = await findDeviceKey(opts.pool, hashDeviceKey(match[1]));
+      if (!key || key.revoked) throw new UnauthorizedError('unknown or revoked device key');
+      (res.locals as Locals).deviceKey = key;
+      (res.locals as Locals).requestId = requestId;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  // In-process fixed one-second window per key: each replica enforces the limit on its own
+  // share of traffic (see docs/adr/0011). One key flooding never consumes another's budget.
+  const limiter = rateLimit({
+    windowMs: 1000,
+    limit: opts.rateLimitPerSecond,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => (res.locals as Locals).deviceKey.id,
+    handler: (_req, res) => {
+      opts.metrics.rateLimited.inc();
+      res.set('Retry-After', '1').status(429).json({ error: 'rate limit exceeded for this device key, retry later' });
+    },
+  });
+
+  const requireJson = (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.is('application/json')) return next(new AppError(415, 'Content-Type must be application/json', { field: 'Content-Type' }));
+    next();
+  };
+
+  router.post(
+    '/v1/readings',
+    authenticate,
+    limiter,
+    requireJson,
+    express.json({ limit: opts.maxBodyBytes, strict: false }),
+    async (req: Request, res: Response, next: NextFunction) => {
+      const started = process.hrtime.bigint();
+      const { deviceKey, requestId } = res.locals as Locals;
+      let outcome = 'error';
+      try {
+        const body = req.body as unknown;
+        const declaredOrg = body && typeof body === 'object' ? (body as Record<string, unknown>).org : undefined;
+        if (declaredOrg !== undefined && declaredOrg !== deviceKey.orgSlug) {
+          outcome = 'forbidden';
+          throw new ForbiddenError('org: this device key may not write to that organization');
+        }
+        const items = extractReadings(body, { maxBatch: opts.maxBatch });
+        if (!Array.isArray(items)) {
+          outcome = 'invalid';
+          throw new AppError(items.status, `${items.field}: ${items.reason}`, { field: items.field, reason: items.reason });
+        }
+        opts.metrics.batchSize.observe(items.length);
+        const result = await opts.service.ingest(deviceKey, items, new Date());
+        const log = { org: deviceKey.orgSlug, requestId, readings: items.length, ...result, rejected: result.rejected.length };
+        if (result.accepted + result.duplicates === 0) {
+          outcome = 'invalid';
+          opts.logger.info(log, 'readings rejected');
+          const first = result.rejected[0];
+          res.status(400).json({ error: `readings[${first.index}].${first.field}: ${first.reason}`, ...result });
+          return;
+        }
+        outcome = result.rejected.length ? 'partial' : 'ok';
+        opts.logger.debug(log, 'readings stored');
+        res.status(200).json(result);
+      } catch (err) {
+        next(err);
+      } finally {
+        opts.metrics.requestDuration.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,119 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import { withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
+import { buildAlert, type AlertLinks } from '../domain/build-alert';
+import { newExcursion } from '../domain/excursion';
+import type { IngestMetrics } from '../metrics/ingest-metrics';
+import { saveExcursion } from '../stores/excursion-store';
+import { enqueueAlerts, pruneDelivered, type OutboxEntry } from '../stores/outbox-store';
+import { findSensorsById, lockSensors } from '../stores/sensor-store';
+
+export interface IngestJobSettings {
+  offlineSweepCron: string;
+  partitionCron: string;
+  offlineMultiple: number;
+  retentionDays: number;
+  links: AlertLinks;
+}
+
+/** Delivered outbox rows are kept this long for inspection, then pruned. */
+const OUTBOX_KEEP_DAYS = 7;
+
+/**
+ * IngestJobs runs ingest's scheduled work with node-cron. A job never overlaps itself in one
+ * process (noOverlap) and runs on one replica at a time: each run takes a transaction-scoped
+ * try-lock and a replica that does not get it skips the run.
+ */
+export class IngestJobs {
+  private readonly tasks: ScheduledTask[] = [];
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly settings: IngestJobSettings,
+    private readonly metrics: IngestMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.tasks.push(
+      cron.schedule(this.settings.partitionCron, () => this.run('partition-maintenance', (c) => this.maintainPartitions(c)), {
+        name: 'ingest-partition-maintenance',
+        noOverlap: true,
+      }),
+      cron.schedule(this.settings.offlineSweepCron, () => this.run('offline-sweep', (c) => this.sweepOffline(c)), {
+        name: 'ingest-offline-sweep',
+        noOverlap: true,
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.destroy();
+  }
+
+  /** run wraps one job run: lock, metrics, logging. Returns false when another replica had it. */
+  async run(job: string, work: (client: PoolClient) => Promise<Record<string, number>>): Promise<boolean> {
+    const end = this.metrics.jobDuration.startTimer({ job });
+    try {
+      const result = await withTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok', [
+          `ftk-job:${job}`,
+        ]);
+        return rows[0].ok ? await work(client) : undefined;
+      });
+      this.metrics.jobRuns.inc({ job, result: result ? 'success' : 'skipped' });
+      if (result) this.logger.info({ job, ...result }, 'job finished');
+      return Boolean(result);
+    } catch (err) {
+      this.metrics.jobRuns.inc({ job, result: 'failure' });
+      this.logger.warn({ job, err: { message: (err as Error).message } }, 'job failed');
+      return false;
+    } finally {
+      end();
+    }
+  }
+
+  /** maintainPartitions creates three months ahead and drops what is past retention. */
+  async maintainPartitions(client: PoolClient): Promise<Record<string, number>> {
+    const created = await client.query<{ n: number }>(
+      `SELECT ensure_reading_partitions(now() - interval '1 month', now() + interval '3 months') AS n`,
+    );
+    const dropped = await client.query<{ n: number }>('SELECT drop_reading_partitions_before(now() - $1 * interval \'1 day\') AS n', [
+      this.settings.retentionDays,
+    ]);
+    const pruned = await pruneDelivered(client, OUTBOX_KEEP_DAYS);
+    return { created: created.rows[0].n, dropped: dropped.rows[0].n, outboxPruned: pruned };
+  }
+
+  /**
+   * sweepOffline opens SensorOffline for sensors silent (by the server's clock) for
+   * SENSOR_OFFLINE_MULTIPLE × their interval, under the same per-sensor locks as ingest.
+   */
+  async sweepOffline(client: PoolClient): Promise<Record<string, number>> {
+    const silent = `coalesce(s.last_received_at, s.created_at) < now() - s.interval_seconds * $1 * interval '1 second'
+      AND NOT EXISTS (SELECT 1 FROM excursions e WHERE e.sensor_id = s.id AND e.kind = 'SensorOffline' AND e.state <> 'closed')`;
+    const candidates = await client.query<{ id: string }>(`SELECT s.id FROM sensors s WHERE ${silent} ORDER BY s.id LIMIT 500`, [
+      this.settings.offlineMultiple,
+    ]);
+    if (candidates.rows.length === 0) return { opened: 0 };
+    const ids = candidates.rows.map((r) => r.id);
+    await lockSensors(client, ids);
+    // Re-check under the locks: a reading may have arrived in between.
+    const still = await client.query<{ id: string; since: Date }>(
+      `SELECT s.id, coalesce(s.last_received_at, s.created_at) AS since FROM sensors s WHERE s.id = ANY($2::uuid[]) AND ${silent}`,
+      [this.settings.offlineMultiple, ids],
+    );
+    const sensors = await findSensorsById(client, still.rows.map((r) => r.id));
+    const entries: OutboxEntry[] = [];
+    const now = new Date();
+    for (const row of still.rows) {
+      const sensor = sensors.get(row.id)!;
+      const ex = newExcursion('SensorOffline', row.since, { state: 'open', openedAt: now });
+      await saveExcursion(client, { orgId: sensor.orgId, unitId: sensor.unitId, sensorId: sensor.id }, ex);
+      const payload = buildAlert({ status: 'firing', excursion: ex, severity: 'warning' }, sensor.alertContext, this.settings.links);
+      entries.push({ orgId: sensor.orgId, excursionId: ex.id!, payload });
+    }
+    await enqueueAlerts(client, entries);
+    return { opened: entries.length };
+  }
+}
