@@ -1,6 +1,7 @@
 import { isResolved, type Alert, type LabelSet } from '../../types/alert';
 import { formatGoTime } from '../../types/go-time';
 import type { NotifyContext } from '../notifier';
+import { goJson } from '../../types/go-json';
 
 /** ZERO_TIME is Go's zero time.Time, which Alertmanager sends as a firing alert's endsAt. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -46,5 +47,6 @@ export function webhookPayload(ctx: NotifyContext, alerts: Alert[], maxAlerts: n
     groupKey: ctx.groupKey,
     truncatedAlerts: alerts.length - kept.length,
   };
-  return JSON.stringify(body);
+  // Alertmanager writes the body with json.Encoder, which appends a newline.
+  return `${goJson(body)}\n`;
 }

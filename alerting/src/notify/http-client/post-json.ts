@@ -1,0 +1,59 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios from 'axios';
+import type { HttpClientConfig } from '../../config/http-config';
+import { authorizationHeader } from '../http-auth';
+import { checkResponse, NotifyError } from '../notifier';
+
+export const USER_AGENT = 'Alertmanager/0.25.0';
+
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
+
+/**
+ * postJson sends one notification to a SaaS endpoint and classifies the outcome with
+ * checkResponse. SaaS URLs embed credentials (Slack and Teams webhook tokens), so no error
+ * message ever contains the URL: network errors name only the integration and the cause.
+ */
+export async function postJson(
+  integration: string,
+  url: string,
+  body: unknown,
+  opts: { httpConfig: HttpClientConfig; signal?: AbortSignal },
+): Promise<string> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
+  const auth = await authorizationHeader(opts.httpConfig);
+  if (auth) headers.Authorization = auth;
+  let res;
+  try {
+    res = await axios.post(url, JSON.stringify(body), {
+      headers,
+      signal: opts.signal,
+      responseType: 'text',
+      transformResponse: (d: unknown) => d,
+      validateStatus: () => true,
+      maxRedirects: opts.httpConfig.followRedirects ? 5 : 0,
+      httpAgent,
+      httpsAgent,
+    });
+  } catch (err) {
+    const aborted = opts.signal?.aborted === true;
+    const code = (err as { code?: string }).code;
+    throw new NotifyError(`${integration}: ${aborted ? 'request cancelled' : `request failed${code ? ` (${code})` : ''}`}`, !aborted, aborted ? 'timeout' : 'network');
+  }
+  const text = typeof res.data === 'string' ? res.data : '';
+  checkResponse(integration, res.status, redact(text, url));
+  return text;
+}
+
+/** redact removes the URL (and its path, where tokens live) from a response body echo. */
+function redact(text: string, url: string): string {
+  let out = text.split(url).join('<redacted>');
+  try {
+    const path = new URL(url).pathname;
+    if (path.length > 1) out = out.split(path).join('<redacted>');
+  } catch {
+    /* not a URL: nothing more to strip */
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+import type { Logger } from 'pino';
+import type { AlertmanagerConfig } from '../config/config';
+import { AggregationGroup } from '../dispatch/aggregation-group';
+import { Dispatcher } from '../dispatch/dispatcher';
+import { Route } from '../dispatch/route';
+import { Inhibitor } from '../inhibit/inhibitor';
+import type { NotificationLog } from '../nflog/notification-log';
+import { buildPipeline, type ReceiverIntegration } from '../notify/pipeline';
+import { INTEGRATIONS } from '../notify/registry';
+import type { NotifyMetrics } from '../notify/retry-stage';
+import type { Stage } from '../notify/stage';
+import { AlertStore, type StoredAlert } from '../provider/alert-store';
+import { Silences } from '../silence/silences';
+import type { SilenceStore } from '../silence/silence-store';
+import type { Clock } from '../types/clock';
+
+export interface AlertStatus {
+  state: 'active' | 'suppressed' | 'unprocessed';
+  silencedBy: string[];
+  inhibitedBy: string[];
+}
+
+export interface AlertRouterOptions {
+  clock: Clock;
+  logger: Logger;
+  externalURL: string;
+  silenceStore: SilenceStore;
+  nflog: NotificationLog;
+  /** --data.retention: how long expired silences and log entries are kept (default 120h). */
+  retentionMs: number;
+  metrics?: NotifyMetrics;
+}
+
+interface Running {
+  config: AlertmanagerConfig;
+  route: Route;
+  inhibitor: Inhibitor;
+  dispatcher: Dispatcher;
+  pipelines: Map<string, Stage>;
+}
+
+/**
+ * AlertRouter wires the routing core: the alert store feeds the dispatcher and the
+ * inhibitor; flushes go through each receiver's pipeline. applyConfig swaps all of it
+ * atomically (alerts, silences and the notification log survive a reload).
+ */
+export class AlertRouter {
+  readonly store: AlertStore;
+  readonly silences: Silences;
+  private running?: Running;
+
+  constructor(private readonly opts: AlertRouterOptions) {
+    this.store = new AlertStore(opts.clock);
+    this.silences = new Silences(opts.silenceStore, opts.clock, opts.retentionMs);
+    this.store.subscribe((a) => this.running?.inhibitor.observe(a));
+  }
+
+  get config(): AlertmanagerConfig {
+    return this.current.config;
+  }
+
+  get route(): Route {
+    return this.current.route;
+  }
+
+  private get current(): Running {
+    if (!this.running) throw new Error('alert router has no configuration');
+    return this.running;
+  }
+
+  /** applyConfig builds notifiers, pipelines and a fresh dispatcher for `config`. */
+  applyConfig(config: AlertmanagerConfig): void {
+    const route = new Route(config.route);
+    const used = new Set<string>();
+    route.walk((r) => used.add(r.opts.receiver));
+    const inhibitor = new Inhibitor(config.inhibitRules, this.opts.clock);
+    for (const a of this.store.list()) inhibitor.observe(a);
+    const pipelines = new Map<string, Stage>();
+    for (const receiver of config.receivers) {
+      if (!used.has(receiver.name)) {
+        this.opts.logger.info({ receiver: receiver.name }, 'skipping creation of receiver not referenced by any route');
+        continue;
+      }
+      const integrations: ReceiverIntegration[] = receiver.integrations.map((i) => ({
+        index: i.index,
+        notifier: INTEGRATIONS[i.kind].create(i.config, { logger: this.opts.logger, templateFiles: config.templateFiles, externalURL: this.opts.externalURL }),
+      }));
+      pipelines.set(
+        receiver.name,
+        buildPipeline(integrations, {
+          inhibitor: (labels) => inhibitor.inhibitedBy(labels) !== undefined,
+          silencer: (labels) => this.silences.mutedBy(labels).length > 0,
+          timeIntervals: (name) => config.timeIntervals.get(name),
+          nflog: this.opts.nflog,
+          nflogRetentionMs: this.opts.retentionMs,
+          clock: this.opts.clock,
+          logger: this.opts.logger.child({ component: 'notify', receiver: receiver.name }),
+          metrics: this.opts.metrics,
+        }),
+      );
+    }
+    this.running?.dispatcher.stop();
+    const dispatcher = new Dispatcher(route, this.store, (g, alerts, now) => this.flush(pipelines, g, alerts, now), this.opts.clock);
+    this.running = { config, route, inhibitor, dispatcher, pipelines };
+    dispatcher.start();
+  }
+
+  private async flush(pipelines: Map<string, Stage>, group: AggregationGroup, alerts: StoredAlert[], now: Date): Promise<boolean> {
+    const stage = pipelines.get(group.receiver);
+    if (!stage) return true;
+    const opts = group.route.opts;
+    const abort = new AbortController();
+    const timer = this.opts.clock.setTimeout(() => abort.abort(), opts.groupIntervalMs);
+    try {
+      await stage.exec(
+        {
+          receiver: group.receiver,
+          groupKey: group.groupKey,
+          groupLabels: group.labels,
+          integrationIndex: 0,
+          externalURL: this.opts.externalURL,
+          now,
+          signal: abort.signal,
+          repeatIntervalMs: opts.repeatIntervalMs,
+          muteTimeIntervals: opts.muteTimeIntervals,
+          activeTimeIntervals: opts.activeTimeIntervals,
+        },
+        alerts,
+      );
+      return true;
+    } catch (err) {
+      this.opts.logger.error({ aggrGroup: group.groupKey, err: (err as Error).message }, 'Notify for alerts failed');
+      return false;
+    } finally {
+      this.opts.clock.clearTimeout(timer);
+    }
+  }
+
+  /** put stores validated alerts (the dispatcher and inhibitor see them at once). */
+  put(alerts: StoredAlert[]): void {
+    for (const a of alerts) this.store.put(a);
+  }
+
+  /** status computes an alert's silenced/inhibited state now, as the API does. */
+  status(labels: Record<string, string>): AlertStatus {
+    const silencedBy = this.silences.mutedBy(labels);
+    const inhibitor = this.running?.inhibitor.inhibitedBy(labels);
+    const inhibitedBy = inhibitor ? [inhibitor] : [];
+    return { state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active', silencedBy, inhibitedBy };
+  }
+
+  /** receivers lists the receiver of every matching route, duplicates kept. */
+  receivers(labels: Record<string, string>): string[] {
+    return this.route.match(labels).map((r) => r.opts.receiver);
+  }
+
+  /** groups lists the aggregation groups for the API. */
+  groups(): AggregationGroup[] {
+    return this.running?.dispatcher.allGroups() ?? [];
+  }
+
+  /** gc drops resolved alerts and expired silences / log entries past retention. */
+  async gc(): Promise<void> {
+    const dropped = this.store.gc();
+    this.running?.inhibitor.forget(dropped.map((a) => a.fingerprint));
+    this.silences.gc();
+    await this.opts.nflog.gc(this.opts.clock.now());
+  }
+
+  stop(): void {
+    this.running?.dispatcher.stop();
+  }
+}

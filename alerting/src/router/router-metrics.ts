@@ -1,0 +1,84 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { NotifyMetrics } from '../notify/retry-stage';
+
+/** RouterMetrics are the alertmanager_* series existing dashboards query. */
+export class RouterMetrics implements NotifyMetrics {
+  readonly alertsReceived: Counter<'status'>;
+  readonly alertsInvalid: Counter;
+  readonly notifications: Counter<'integration'>;
+  readonly notificationsFailed: Counter<'integration' | 'reason'>;
+  readonly latency: Histogram<'integration'>;
+  readonly configHash: Gauge;
+  readonly reloadSuccess: Gauge;
+  readonly reloadTimestamp: Gauge;
+  readonly suppressed: Counter<'reason'>;
+
+  constructor(
+    registry: Registry,
+    collect: { alerts(): Record<'active' | 'suppressed' | 'unprocessed', number>; silences(): Record<'active' | 'pending' | 'expired', number> },
+    integrations: string[],
+  ) {
+    const registers = [registry];
+    new Gauge({
+      name: 'alertmanager_alerts',
+      help: 'How many alerts by state.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const [state, n] of Object.entries(collect.alerts())) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'alertmanager_silences',
+      help: 'How many silences by state.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const [state, n] of Object.entries(collect.silences())) this.set({ state }, n);
+      },
+    });
+    this.alertsReceived = new Counter({ name: 'alertmanager_alerts_received_total', help: 'The total number of received alerts.', labelNames: ['status'], registers });
+    this.alertsInvalid = new Counter({ name: 'alertmanager_alerts_invalid_total', help: 'The total number of received alerts that were invalid.', registers });
+    this.notifications = new Counter({ name: 'alertmanager_notifications_total', help: 'The total number of attempted notifications.', labelNames: ['integration'], registers });
+    this.notificationsFailed = new Counter({
+      name: 'alertmanager_notifications_failed_total',
+      help: 'The total number of failed notifications.',
+      labelNames: ['integration', 'reason'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'alertmanager_notification_latency_seconds',
+      help: 'The latency of notifications in seconds.',
+      labelNames: ['integration'],
+      buckets: [1, 5, 10, 15, 20],
+      registers,
+    });
+    this.suppressed = new Counter({
+      name: 'alertmanager_notifications_suppressed_total',
+      help: 'The total number of notifications suppressed for being outside of active time intervals or within muted time intervals.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.configHash = new Gauge({ name: 'alertmanager_config_hash', help: 'Hash of the currently loaded alertmanager configuration.', registers });
+    this.reloadSuccess = new Gauge({ name: 'alertmanager_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.', registers });
+    this.reloadTimestamp = new Gauge({
+      name: 'alertmanager_config_last_reload_success_timestamp_seconds',
+      help: 'Timestamp of the last successful configuration reload.',
+      registers,
+    });
+    for (const integration of integrations) {
+      this.notifications.inc({ integration }, 0);
+      this.latency.zero({ integration });
+    }
+    for (const status of ['firing', 'resolved']) this.alertsReceived.inc({ status }, 0);
+  }
+
+  attempt(integration: string, seconds: number): void {
+    this.notifications.inc({ integration });
+    this.latency.observe({ integration }, seconds);
+  }
+
+  failed(integration: string, reason: string): void {
+    this.notificationsFailed.inc({ integration, reason });
+  }
+}
