@@ -1,0 +1,188 @@
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
+import { freePort, waitFor } from '../../test/helpers/processes';
+import { createMetricsRegistry } from '../../platform/metrics/registry';
+import { IngestMetrics } from '../src/metrics/ingest-metrics';
+import { IngestJobs } from '../src/services/ingest-jobs';
+import { fleetSnapshot } from '../src/stores/fleet-store';
+import { createOrg, iso, postReadings, startTestIngest, type InProcessIngest } from './ingest-fixtures';
+import { startRouterSink, type RouterSink } from './router-sink';
+
+let db: TestDatabase;
+let sink: RouterSink;
+let ingest: InProcessIngest;
+const minute = 60_000;
+const t0 = Date.now() - 6 * 3_600_000;
+const at = (min: number) => iso(t0 + min * minute);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sink = await startRouterSink();
+  // The scheduled jobs are run by hand below; keep the cron schedules out of their way.
+  ingest = await startTestIngest(db.pool, {
+    ALERTMANAGER_URLS: sink.url,
+    ALERT_RESEND_INTERVAL_SECONDS: '3600',
+    SENSOR_OFFLINE_SWEEP_CRON: '0 0 1 1 *',
+    READINGS_PARTITION_CRON: '0 0 1 1 *',
+  });
+});
+
+afterAll(async () => {
+  await ingest?.stop();
+  await sink?.close();
+  await db?.drop();
+});
+
+const alertsFor = (sensor: string) => sink.alerts.filter((a) => a.labels.sensor === sensor);
+const post = (key: string, sensor: string, readings: [number, number][]) =>
+  postReadings(ingest.url, key, { readings: readings.map(([min, temperature_c]) => ({ sensor_id: sensor, recorded_at: at(min), temperature_c })) });
+const excursions = async (orgId: string) =>
+  (await db.pool.query('SELECT * FROM excursions WHERE org_id = $1 ORDER BY created_at', [orgId])).rows;
+
+it('opens after the delay, posts the alert to the router, and resolves after the hysteresis', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 600, hysteresis_c: 1 } });
+  const s = org.sensors[0];
+  await post(org.key, s, [[0, 4], [5, 7], [10, 8]]);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'pending' });
+  await post(org.key, s, [[15, 9]]);
+  const firing = await waitFor(async () => alertsFor(s).find((a) => !a.endsAt || Date.parse(a.endsAt) > Date.now()));
+  expect(firing.labels).toEqual({ alertname: 'TemperatureExcursion', category: 'food-safety', severity: 'warning', org: org.slug, site: 'Main St', unit: 'Walk-in', sensor: s });
+  expect(firing.annotations.summary).toMatch(/9\.0 °C \(48\.2 °F\)/);
+  expect(firing.annotations.since).toBe(at(5));
+  expect(firing.startsAt).toBe(at(15));
+
+  // 4.5 °C is inside the 5 °C limit but not by the 1 °C hysteresis: still open.
+  await post(org.key, s, [[20, 4.5]]);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'open' });
+  await post(org.key, s, [[25, 3.9]]);
+  const resolved = await waitFor(async () => alertsFor(s).find((a) => a.endsAt && Date.parse(a.endsAt) <= Date.now()));
+  expect(resolved.endsAt).toBe(at(25));
+  const [ex] = await excursions(org.orgId);
+  expect(ex).toMatchObject({ state: 'closed', peak_c: 9, severity: 'warning', suggested_disposition: 'keep' });
+  // Beyond 5 °C from minute 5 to 20: 15 minutes; degree-minutes 5×2 + 5×3 + 5×4 = 45.
+  expect(ex.seconds_beyond_limit).toBe(900);
+  expect(ex.degree_minutes).toBeCloseTo(45, 6);
+  await waitFor(async () => (await db.pool.query('SELECT count(*) = 0 AS done FROM alert_outbox WHERE delivered_at IS NULL')).rows[0].done);
+});
+
+it('a breach shorter than the delay never alerts', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 1800 } });
+  const s = org.sensors[0];
+  await post(org.key, s, [[0, 9], [10, 9], [20, 4]]);
+  expect(await excursions(org.orgId)).toEqual([]);
+  expect(alertsFor(s)).toEqual([]);
+});
+
+it('a defrost window suppresses the breach; the same breach outside it alerts', async () => {
+  const start = new Date(t0 + 60 * minute);
+  const windowStart = new Date(start.getTime() - (start.getTime() % (60 * minute)));
+  const org = await createOrg(db.pool, {
+    thresholds: { delay_seconds: 0, suppression_windows: [{ start: windowStart.toISOString(), end: new Date(windowStart.getTime() + 30 * minute).toISOString() }] },
+  });
+  const s = org.sensors[0];
+  const m = (windowStart.getTime() - t0) / minute;
+  await post(org.key, s, [[m + 1, 12], [m + 10, 14], [m + 29, 12]]);
+  expect(await excursions(org.orgId)).toEqual([]);
+  await post(org.key, s, [[m + 31, 12]]);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'open', severity: 'critical' });
+  await waitFor(async () => alertsFor(s).length > 0);
+});
+
+it('evaluates an out-of-order backfill in recorded_at order, and late readings only raise the peak', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 600 } });
+  const s = org.sensors[0];
+  await post(org.key, s, [[30, 7], [10, 7], [20, 7], [0, 4]]);
+  const [ex] = await excursions(org.orgId);
+  expect(ex).toMatchObject({ state: 'open' });
+  expect(ex.breach_started_at.toISOString()).toBe(at(10));
+  expect(ex.opened_at.toISOString()).toBe(at(20));
+  // A late in-range reading must not close it; a late hotter one raises the peak.
+  const late = await post(org.key, s, [[25, 2], [15, 9.5]]);
+  expect(late.body).toMatchObject({ accepted: 2 });
+  const [after] = await excursions(org.orgId);
+  expect(after).toMatchObject({ state: 'open', peak_c: 9.5 });
+});
+
+it('keeps alerts while the router is down and delivers them once it is back', async () => {
+  // A database of its own: the other tests' ingest (router up) must not deliver this alert.
+  const own = await createTestDatabase();
+  const port = await freePort();
+  const pending = await startTestIngest(own.pool, { ALERTMANAGER_URLS: `http://127.0.0.1:${port}`, OUTBOX_MAX_BACKOFF_SECONDS: '1' });
+  try {
+    const org = await createOrg(own.pool, { thresholds: { delay_seconds: 0 } });
+    const s = org.sensors[0];
+    const res = await postReadings(pending.url, org.key, { sensor_id: s, recorded_at: at(0), temperature_c: 8 });
+    expect(res.status).toBe(200);
+    const failed = await waitFor(async () => {
+      const { rows } = await own.pool.query(
+        `SELECT o.attempts, o.last_error FROM alert_outbox o WHERE o.org_id = $1 AND o.delivered_at IS NULL AND o.attempts >= 2`,
+        [org.orgId],
+      );
+      return rows[0];
+    });
+    expect(failed.last_error).toMatch(/ECONNREFUSED/);
+    const router = await startRouterSink(port);
+    try {
+      const got = await waitFor(async () => router.alerts.find((a) => a.labels.sensor === s), 20_000);
+      expect(got.labels.alertname).toBe('TemperatureExcursion');
+      await waitFor(async () => (await own.pool.query('SELECT delivered_at FROM alert_outbox WHERE org_id = $1', [org.orgId])).rows[0].delivered_at);
+    } finally {
+      await router.close();
+    }
+  } finally {
+    await pending.stop();
+    await own.drop();
+  }
+});
+
+it('re-sends open excursions periodically so a restarted router relearns them', async () => {
+  const resender = await startTestIngest(db.pool, { ALERTMANAGER_URLS: sink.url, ALERT_RESEND_INTERVAL_SECONDS: '1' });
+  try {
+    const org = await createOrg(db.pool, { thresholds: { delay_seconds: 0 } });
+    const s = org.sensors[0];
+    await postReadings(resender.url, org.key, { sensor_id: s, recorded_at: at(0), temperature_c: 8 });
+    await waitFor(async () => alertsFor(s).length >= 3, 20_000);
+    expect(alertsFor(s).every((a) => a.labels.severity === 'warning' && Date.parse(a.endsAt!) > Date.parse(a.startsAt))).toBe(true);
+  } finally {
+    await resender.stop();
+  }
+});
+
+it('door left open, low battery and a silent sensor each alert through the same path', async () => {
+  const org = await createOrg(db.pool, { sensors: 2 });
+  const [s, silent] = org.sensors;
+  await postReadings(ingest.url, org.key, {
+    readings: [
+      { sensor_id: s, recorded_at: at(0), temperature_c: 3, door_open: true, battery_pct: 15 },
+      { sensor_id: s, recorded_at: at(10), temperature_c: 3, door_open: true, battery_pct: 15 },
+    ],
+  });
+  await db.pool.query(`UPDATE sensors SET created_at = now() - interval '1 day' WHERE external_id = $1`, [silent]);
+  const logger = pino({ level: 'silent' });
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' } }, metrics, logger);
+  expect(await jobs.run('offline-sweep', (c) => jobs.sweepOffline(c))).toBe(true);
+  const names = await waitFor(async () => {
+    const got = new Set(sink.alerts.filter((a) => a.labels.org === org.slug).map((a) => `${a.labels.alertname}:${a.labels.sensor}`));
+    return got.size === 3 ? got : undefined;
+  });
+  expect([...names].sort()).toEqual([`DoorOpenTooLong:${s}`, `SensorBatteryLow:${s}`, `SensorOffline:${silent}`]);
+  const snap = await fleetSnapshot(db.pool, 20);
+  expect(snap.sensors.filter((r) => r.org === org.slug)).toEqual(expect.arrayContaining([{ org: org.slug, status: 'offline', count: 1 }]));
+  // The silent sensor reports: SensorOffline resolves.
+  await postReadings(ingest.url, org.key, { sensor_id: silent, recorded_at: at(11), temperature_c: 3 });
+  await waitFor(async () => sink.alerts.find((a) => a.labels.alertname === 'SensorOffline' && a.labels.sensor === silent && a.endsAt && Date.parse(a.endsAt) <= Date.now()));
+});
+
+it('partition maintenance creates partitions ahead and drops those past retention', async () => {
+  await db.pool.query(`SELECT ensure_reading_partitions(now() - interval '40 months', now() - interval '38 months')`);
+  const oldName = `readings_${new Date(Date.now() - 39 * 30 * 86_400_000).toISOString().slice(0, 7).replace('-', '_')}`;
+  expect((await db.pool.query('SELECT to_regclass($1) AS r', [oldName])).rows[0].r).not.toBeNull();
+  const logger = pino({ level: 'silent' });
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' } }, metrics, logger);
+  expect(await jobs.run('partition-maintenance', (c) => jobs.maintainPartitions(c))).toBe(true);
+  expect((await db.pool.query('SELECT to_regclass($1) AS r', [oldName])).rows[0].r).toBeNull();
+  const ahead = new Date(Date.now() + 80 * 86_400_000).toISOString().slice(0, 7).replace('-', '_');
+  expect((await db.pool.query('SELECT to_regclass($1) AS r', [`readings_${ahead}`])).rows[0].r).not.toBeNull();
+});

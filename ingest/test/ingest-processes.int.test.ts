@@ -1,0 +1,107 @@
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
+import { freePort, startFreshtrack, waitFor, type RunningProcess } from '../../test/helpers/processes';
+import { createOrg, iso, postReadings } from './ingest-fixtures';
+import { startRouterSink, type RouterSink } from './router-sink';
+
+let db: TestDatabase;
+let sink: RouterSink;
+const running: RunningProcess[] = [];
+
+async function startIngestProcess(port: number, extraEnv: Record<string, string> = {}): Promise<{ url: string; proc: RunningProcess }> {
+  const proc = startFreshtrack(['ingest', `--web.listen-address=127.0.0.1:${port}`], {
+    DATABASE_URL: db.url,
+    DATABASE_POOL_MAX: '4',
+    ALERTMANAGER_URLS: sink.url,
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    ALERT_RESEND_INTERVAL_SECONDS: '3600',
+    INGEST_RATE_LIMIT_PER_SECOND: '10000',
+    ...extraEnv,
+  });
+  running.push(proc);
+  await proc.waitForOutput(/FreshTrack Pro is running/, 60_000);
+  return { url: `http://127.0.0.1:${port}`, proc };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sink = await startRouterSink();
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.stop()));
+  await sink?.close();
+  await db?.drop();
+});
+
+it('two ingest processes on one database open ONE excursion and send its alert once', async () => {
+  const [a, b] = await Promise.all([startIngestProcess(await freePort()), startIngestProcess(await freePort())]);
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 0 } });
+  const s = org.sensors[0];
+  const t0 = Date.now() - 3_600_000;
+  // 20 batches of breaching readings, alternating between the two processes, all at once.
+  const posts = Array.from({ length: 20 }, (_, i) =>
+    postReadings(i % 2 ? a.url : b.url, org.key, {
+      readings: Array.from({ length: 5 }, (_, j) => ({ sensor_id: s, recorded_at: iso(t0 + (i * 5 + j) * 1000), temperature_c: 8 })),
+    }),
+  );
+  const results = await Promise.all(posts);
+  expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+  const { rows } = await db.pool.query(`SELECT state FROM excursions e JOIN sensors s ON s.id = e.sensor_id WHERE s.external_id = $1`, [s]);
+  expect(rows).toEqual([{ state: 'open' }]);
+  await waitFor(async () => (await db.pool.query('SELECT count(*) = 0 AS done FROM alert_outbox WHERE delivered_at IS NULL')).rows[0].done, 20_000);
+  expect(sink.alerts.filter((x) => x.labels.sensor === s)).toHaveLength(1);
+});
+
+it('every reading that got a 2xx is stored exactly once across a SIGKILL and restart', async () => {
+  const port = await freePort();
+  let ingest = await startIngestProcess(port);
+  const org = await createOrg(db.pool, { sensors: 4 });
+  const acked = new Set<string>();
+  const unacked: { sensor_id: string; recorded_at: string; temperature_c: number }[][] = [];
+  let seq = 0;
+  let stop = false;
+  const base = Date.now() - 86_400_000;
+  const worker = async (w: number) => {
+    while (!stop) {
+      const batch = Array.from({ length: 25 }, () => {
+        const n = seq++;
+        return { sensor_id: org.sensors[n % 4], recorded_at: iso(base + n * 1000), temperature_c: 3 };
+      });
+      try {
+        const res = await postReadings(ingest.url, org.key, { readings: batch });
+        if (res.status === 200 && res.body.accepted === batch.length) batch.forEach((r) => acked.add(`${r.sensor_id}@${r.recorded_at}`));
+        else unacked.push(batch);
+      } catch {
+        unacked.push(batch);
+        await new Promise((r) => setTimeout(r, 50 + w * 10));
+      }
+    }
+  };
+  const workers = [0, 1, 2].map(worker);
+  await waitFor(async () => acked.size >= 500, 30_000, 20);
+  await ingest.proc.stop('SIGKILL');
+  const ackedAtKill = acked.size;
+  ingest = await startIngestProcess(port);
+  await waitFor(async () => acked.size >= ackedAtKill + 500, 30_000, 20);
+  stop = true;
+  await Promise.all(workers);
+
+  const { rows } = await db.pool.query<{ sensor: string; recorded_at: Date; n: string }>(
+    `SELECT s.external_id AS sensor, r.recorded_at, count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id
+     WHERE r.org_id = $1 GROUP BY 1, 2`,
+    [org.orgId],
+  );
+  const stored = new Map(rows.map((r) => [`${r.sensor}@${r.recorded_at.toISOString()}`, Number(r.n)]));
+  const missing = [...acked].filter((k) => !stored.has(k));
+  expect(missing).toEqual([]);
+  expect(rows.every((r) => r.n === '1')).toBe(true);
+
+  // Gateways re-send what was not acknowledged: afterwards everything is stored, once.
+  for (const batch of unacked) {
+    const res = await postReadings(ingest.url, org.key, { readings: batch });
+    expect(res.status).toBe(200);
+    expect((res.body.accepted as number) + (res.body.duplicates as number)).toBe(batch.length);
+  }
+  const total = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE org_id = $1', [org.orgId]);
+  expect(Number(total.rows[0].n)).toBe(seq);
+});
