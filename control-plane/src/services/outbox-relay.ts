@@ -1,0 +1,58 @@
+import { Counter, type Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { withTransaction, type Pool } from '../../../platform/db/pool';
+import type { RouterClient } from './router-client';
+
+/** The label marking outbox rows the control plane wrote (deploy alerts); ingest relays its own. */
+export const OUTBOX_SOURCE = 'control-plane';
+
+/**
+ * startOutboxRelay delivers the control plane's alert_outbox rows to the router. Rows are
+ * claimed with FOR UPDATE SKIP LOCKED inside a transaction, so replicas never send one
+ * twice at the same time; a failure backs off exponentially and the row stays until sent.
+ */
+export function startOutboxRelay(pool: Pool, router: RouterClient, logger: Logger, registry: Registry, everyMs = 2000): () => Promise<void> {
+  const deliveries = new Counter({
+    name: 'control_plane_outbox_deliveries_total',
+    help: 'Deploy alerts relayed from the outbox to the router, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = async () => {
+    await withTransaction(pool, async (client) => {
+      const { rows } = await client.query<{ id: string; payload: unknown; attempts: number }>(
+        `SELECT id::text AS id, payload, attempts FROM alert_outbox
+         WHERE delivered_at IS NULL AND next_attempt_at <= now() AND payload->'labels'->>'source' = $1
+         ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED`,
+        [OUTBOX_SOURCE],
+      );
+      if (!rows.length) return;
+      const result = await router.postAlerts(rows.map((r) => r.payload));
+      deliveries.inc({ result: result.forwarded ? 'success' : 'failure' }, rows.length);
+      if (result.forwarded) {
+        await client.query('UPDATE alert_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      } else {
+        logger.warn({ error: result.error, rows: rows.length }, 'outbox delivery failed; will retry');
+        await client.query(
+          `UPDATE alert_outbox SET attempts = attempts + 1, last_error = $2,
+             next_attempt_at = now() + make_interval(secs => least(300, 2 ^ least(attempts, 8))) WHERE id = ANY($1::bigint[])`,
+          [rows.map((r) => r.id), result.error ?? 'unknown'],
+        );
+      }
+    });
+  };
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = tick()
+      .catch((err) => logger.warn({ err: { message: (err as Error).message } }, 'outbox relay tick failed'))
+      .finally(() => (running = undefined));
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
