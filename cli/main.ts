@@ -1,9 +1,12 @@
 import { ConfigError } from '../platform/config/config-error';
 import type { Command } from './command';
 import { migrateCommand } from './commands/migrate-command';
+import { checkConfigCommand } from './commands/check-config-command';
+import { routesTestCommand } from './commands/routes-test-command';
+import { tokenCommand } from './commands/token-command';
 import { alertingCommand, controlPlaneCommand, exportersCommand, ingestCommand, startCommand } from './commands/role-commands';
 
-export const COMMANDS: Command[] = [startCommand, ingestCommand, controlPlaneCommand, alertingCommand, exportersCommand, migrateCommand];
+export const COMMANDS: Command[] = [startCommand, ingestCommand, controlPlaneCommand, alertingCommand, exportersCommand, migrateCommand, tokenCommand, routesTestCommand, checkConfigCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
