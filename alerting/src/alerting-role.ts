@@ -1,20 +1,108 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { databaseReadiness } from '../../platform/db/readiness';
 import { startHttpService } from '../../platform/http/http-service';
+import { PROJECT_ROOT } from '../../platform/paths';
 import type { ListenAddress } from '../../platform/config/listen-address';
 import type { RoleContext, RunningRole } from '../../platform/lifecycle/role';
+import { apiV2Router } from './api/v2/api-router';
+import { mountLifecycleRoutes } from './api/lifecycle-routes';
+import { MemoryNotificationLog } from './nflog/notification-log';
+import { INTEGRATIONS } from './notify/registry';
+import { AlertRouter } from './router/alert-router';
+import { ConfigCoordinator } from './router/config-coordinator';
+import { RouterMetrics } from './router/router-metrics';
+import { MemorySilenceStore } from './silence/silence-store';
+import { systemClock } from './types/clock';
 
 export const ALERTING_DEFAULT_PORT = 9093;
+export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'alerting', 'config', 'default.yml');
+const GC_INTERVAL_MS = 15 * 60_000;
 
-/** startAlerting serves the Alertmanager-compatible router. */
-export async function startAlerting(ctx: RoleContext, listen: ListenAddress): Promise<RunningRole> {
+/** AlertingOptions come from the `alerting` flags (or env for `freshtrack start`). */
+export interface AlertingOptions {
+  configFile?: string;
+  externalUrl?: string;
+  retentionMs?: number;
+}
+
+/** alertingOptionsFromEnv reads ALERTING_CONFIG_FILE / ALERTING_EXTERNAL_URL. */
+export function alertingOptionsFromEnv(env: Record<string, string | undefined>): AlertingOptions {
+  return { configFile: env.ALERTING_CONFIG_FILE || undefined, externalUrl: env.ALERTING_EXTERNAL_URL || undefined };
+}
+
+/**
+ * startAlerting serves the Alertmanager-compatible router: /api/v2, /-/healthy, /-/ready,
+ * /-/reload (and SIGHUP), beside the platform's /healthz, /readyz and /metrics.
+ */
+export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opts: AlertingOptions = alertingOptionsFromEnv(ctx.env)): Promise<RunningRole> {
+  const logger = ctx.logger;
+  const externalURL = (opts.externalUrl ?? `http://${hostname()}:${listen.port}`).replace(/\/$/, '');
+  const holder: { router?: AlertRouter } = {};
+  const metrics = new RouterMetrics(
+    ctx.registry,
+    {
+      alerts: () => {
+        const counts = { active: 0, suppressed: 0, unprocessed: 0 };
+        const r = holder.router;
+        const now = new Date();
+        for (const a of r?.store.list() ?? []) if (a.endsAt > now) counts[r!.status(a.labels).state]++;
+        return counts;
+      },
+      silences: () => {
+        const counts = { active: 0, pending: 0, expired: 0 };
+        const r = holder.router;
+        for (const s of r?.silences.list() ?? []) counts[r!.silences.state(s)]++;
+        return counts;
+      },
+    },
+    Object.keys(INTEGRATIONS).map((k) => k.replace(/_configs$/, '')),
+  );
+  const router = new AlertRouter({
+    clock: systemClock,
+    logger: logger.child({ component: 'router' }),
+    externalURL,
+    silenceStore: new MemorySilenceStore(),
+    nflog: new MemoryNotificationLog(),
+    retentionMs: opts.retentionMs ?? 120 * 3600_000,
+    metrics,
+  });
+  holder.router = router;
+  const configFile = opts.configFile ?? DEFAULT_CONFIG_FILE;
+  const coordinator = new ConfigCoordinator(
+    { file: configFile, webhookUrl: opts.configFile ? undefined : ctx.env.ALERTING_DEFAULT_WEBHOOK_URL },
+    router,
+    logger,
+    metrics,
+  );
+  coordinator.reload();
+  const startedAt = new Date();
   const service = await startHttpService({
     name: 'alerting',
     ...listen,
     registry: ctx.registry,
-    logger: ctx.logger,
+    logger,
     readiness: databaseReadiness(ctx.pool),
-    routes: () => undefined,
+    routes: (app) => {
+      mountLifecycleRoutes(app, coordinator);
+      app.use('/api/v2', apiV2Router(router, metrics, systemClock, startedAt));
+    },
+  });
+  const onHup = () => {
+    try {
+      coordinator.reload();
+    } catch {
+      /* logged and counted by the coordinator; the old config keeps running */
+    }
+  };
+  process.on('SIGHUP', onHup);
+  const gc = setInterval(() => void router.gc(), GC_INTERVAL_MS);
+  gc.unref();
+  ctx.shutdown.register('alerting router', async () => {
+    process.off('SIGHUP', onHup);
+    clearInterval(gc);
+    router.stop();
   });
   ctx.shutdown.register('alerting http', service.close);
-  return { name: 'alerting', url: service.url };
+  return { name: 'alerting', url: service.url, notes: [`config ${configFile}, external URL ${externalURL}`] };
 }

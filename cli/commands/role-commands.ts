@@ -6,6 +6,7 @@ import { startAlerting, ALERTING_DEFAULT_PORT } from '../../alerting/src/alertin
 import { parseFlags } from '../../platform/config/flags';
 import { parseListenAddress } from '../../platform/config/listen-address';
 import { runRoles, type RoleStarter } from '../role-runner';
+import { demoHooks } from '../demo/demo-hooks';
 import type { Command } from '../command';
 
 const DATABASE_ENV_HELP = `Environment:
@@ -61,12 +62,8 @@ export const exportersCommand = singleRoleCommand(
   'EXPORTERS_LISTEN_ADDRESS',
   EXPORTERS_DEFAULT_PORT,
 );
-export const alertingCommand = singleRoleCommand(
-  'alerting',
-  'Serve the Alertmanager-compatible alert router',
-  'ALERTING_LISTEN_ADDRESS',
-  ALERTING_DEFAULT_PORT,
-);
+// The alerting role takes Alertmanager's flags (--config.file, --web.external-url…).
+export { alertingCommand } from './alerting-command';
 
 export const startCommand: Command = {
   name: 'start',
@@ -87,7 +84,7 @@ Environment:
   EXPORTERS_LISTEN_ADDRESS         default 127.0.0.1:${EXPORTERS_DEFAULT_PORT}
 ${DATABASE_ENV_HELP}`,
   async run(argv, env) {
-    parseFlags(argv, { simulate: { type: 'boolean' } });
-    await runRoles({ env, service: 'freshtrack', roles: roleStarters(env) });
+    const { values } = parseFlags(argv, { simulate: { type: 'boolean' } });
+    await runRoles({ env, service: 'freshtrack', roles: roleStarters(env), ...demoHooks(env, Boolean(values.simulate)) });
   },
 };

@@ -40,7 +40,7 @@ export function compileTemplateFields<K extends string>(
   set: TemplateSet,
   fields: Record<K, string>,
   path: string,
-  html: readonly K[] = [],
+  html: readonly string[] = [],
 ): Record<K, CompiledTemplate> {
   const out = {} as Record<K, CompiledTemplate>;
   for (const key of Object.keys(fields) as K[]) {

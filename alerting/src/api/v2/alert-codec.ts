@@ -1,0 +1,109 @@
+import type { AlertStatus } from '../../router/alert-router';
+import type { StoredAlert } from '../../provider/alert-store';
+import { fingerprint } from '../../types/fingerprint';
+import { formatApiTime } from '../../types/go-time';
+import { goTypeName, JsonBodyError, parseGoTime } from './go-json-parse';
+
+/** ApiValidationError is a go-openapi schema violation (422 with its code). */
+export class ApiValidationError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** PostableAlert after JSON type checks, before Alertmanager's semantic validation. */
+interface Postable {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt?: Date;
+  endsAt?: Date;
+  generatorURL: string;
+}
+
+function stringMap(v: unknown, field: string, struct: string): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(v)} into Go struct field ${struct}.${field} of type models.LabelSet`);
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(val)} into Go struct field ${struct}.${field} of type string`);
+    out[k] = val;
+  }
+  return out;
+}
+
+function time(v: unknown, field: string): Date | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(v)} into Go struct field PostableAlert.${field} of type string`);
+  return parseGoTime(v);
+}
+
+const isUri = (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/.test(s) || /^\/\S*$/.test(s);
+
+/** decodePostableAlerts type-checks the body as go-openapi's PostableAlerts (then schema rules). */
+export function decodePostableAlerts(body: unknown): Postable[] {
+  if (body === null) return [];
+  if (!Array.isArray(body)) throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(body)} into Go value of type models.PostableAlerts`);
+  const decoded = body.map((item) => {
+    if (item === null) return null;
+    if (typeof item !== 'object' || Array.isArray(item)) throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(item)} into Go value of type models.PostableAlert`);
+    const o = item as Record<string, unknown>;
+    if (o.generatorURL !== undefined && o.generatorURL !== null && typeof o.generatorURL !== 'string')
+      throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(o.generatorURL)} into Go struct field Alert.generatorURL of type strfmt.URI`);
+    return {
+      hasLabels: o.labels !== undefined && o.labels !== null,
+      labels: stringMap(o.labels, 'labels', 'Alert'),
+      annotations: stringMap(o.annotations, 'annotations', 'PostableAlert'),
+      startsAt: time(o.startsAt, 'startsAt'),
+      endsAt: time(o.endsAt, 'endsAt'),
+      generatorURL: (o.generatorURL as string | undefined) ?? '',
+    };
+  });
+  decoded.forEach((a, i) => {
+    if (!a || !a.hasLabels) throw new ApiValidationError(602, `${i}.labels in body is required`);
+    if (a.generatorURL && !isUri(a.generatorURL)) throw new ApiValidationError(601, `${i}.generatorURL in body must be of type uri: ${JSON.stringify(a.generatorURL)}`);
+  });
+  return decoded as Postable[];
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * toStoredAlert applies Alertmanager's defaults (startsAt = now or endsAt; endsAt = now +
+ * resolve_timeout, flagged as a timeout), drops empty label values and validates.
+ * Returns the alert or the validation message.
+ */
+export function toStoredAlert(p: Postable, now: Date, resolveTimeoutMs: number): StoredAlert | string {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.labels)) if (v !== '') labels[k] = v;
+  const startsAt = p.startsAt ?? p.endsAt ?? now;
+  const timeout = !p.endsAt;
+  const endsAt = p.endsAt ?? new Date(now.getTime() + resolveTimeoutMs);
+  if (endsAt < startsAt) return 'start time must be before end time';
+  for (const k of Object.keys(labels).sort()) if (!LABEL_NAME.test(k)) return `invalid label set: invalid name ${JSON.stringify(k)}`;
+  if (Object.keys(labels).length === 0) return 'at least one label pair required';
+  for (const k of Object.keys(p.annotations)) if (!LABEL_NAME.test(k)) return `invalid annotations: invalid name ${JSON.stringify(k)}`;
+  return { labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, fingerprint: fingerprint(labels), timeout };
+}
+
+function sorted(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+}
+
+/** gettableAlert renders an alert with v2's field order. */
+export function gettableAlert(a: StoredAlert, receivers: string[], status: AlertStatus): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    annotations: sorted(a.annotations),
+    endsAt: formatApiTime(a.endsAt),
+    fingerprint: a.fingerprint,
+    receivers: receivers.map((name) => ({ name })),
+    startsAt: formatApiTime(a.startsAt),
+    status: { inhibitedBy: status.inhibitedBy, silencedBy: status.silencedBy, state: status.state },
+    updatedAt: formatApiTime(a.updatedAt),
+  };
+  if (a.generatorURL) out.generatorURL = a.generatorURL;
+  out.labels = sorted(a.labels);
+  return out;
+}

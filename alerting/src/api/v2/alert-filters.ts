@@ -1,0 +1,54 @@
+import type { Request } from 'express';
+import type { Matcher } from '../../matcher/matcher';
+import { compileGoRegex } from '../../matcher/go-regex';
+import { parseMatchers, MatcherParseError } from '../../matcher/parse-matchers';
+
+/** AlertFilters are the query parameters of GET /api/v2/alerts and /alerts/groups. */
+export interface AlertFilters {
+  matchers: Matcher[];
+  receiver?: RegExp;
+  active: boolean;
+  silenced: boolean;
+  inhibited: boolean;
+  unprocessed: boolean;
+}
+
+/** FilterError is a bad query parameter, answered 400 with a JSON string. */
+export class FilterError extends Error {}
+
+/** ParamError is a malformed typed query parameter (go-openapi 400 {code,message}). */
+export class ParamError extends Error {}
+
+function bool(req: Request, name: string): boolean {
+  const v = req.query[name];
+  if (v === undefined) return true;
+  const s = Array.isArray(v) ? String(v[0]) : String(v);
+  if (s === 'true' || s === '1') return true;
+  if (s === 'false' || s === '0') return false;
+  throw new ParamError(`${name} in query must be of type boolean: ${JSON.stringify(s)}`);
+}
+
+/** parseAlertFilters reads filter (repeatable), receiver (anchored regex) and the state flags. */
+export function parseAlertFilters(req: Request): AlertFilters {
+  const raw = req.query.filter;
+  const list = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
+  const matchers: Matcher[] = [];
+  for (const f of list) {
+    try {
+      matchers.push(...parseMatchers(f));
+    } catch (err) {
+      if (err instanceof MatcherParseError) throw new FilterError(err.message);
+      throw err;
+    }
+  }
+  let receiver: RegExp | undefined;
+  if (req.query.receiver !== undefined) {
+    const r = String(Array.isArray(req.query.receiver) ? req.query.receiver[0] : req.query.receiver);
+    try {
+      receiver = compileGoRegex(`^(?:${r})$`, r);
+    } catch (err) {
+      throw new FilterError(`failed to parse receiver param: ${(err as Error).message}`);
+    }
+  }
+  return { matchers, receiver, active: bool(req, 'active'), silenced: bool(req, 'silenced'), inhibited: bool(req, 'inhibited'), unprocessed: bool(req, 'unprocessed') };
+}

@@ -1,0 +1,102 @@
+import type { Request, Response, Router } from 'express';
+import { matchesAll } from '../../matcher/matcher';
+import type { AlertRouter } from '../../router/alert-router';
+import type { RouterMetrics } from '../../router/router-metrics';
+import { compareAlerts, labelSetBefore } from '../../types/alert-sort';
+import type { StoredAlert } from '../../provider/alert-store';
+import type { Clock } from '../../types/clock';
+import { ApiValidationError, decodePostableAlerts, gettableAlert, toStoredAlert } from './alert-codec';
+import { parseAlertFilters, FilterError, ParamError, type AlertFilters } from './alert-filters';
+import { sendApiError, sendEmpty, sendJson } from './api-responses';
+import { JsonBodyError, parseJsonLikeGo } from './go-json-parse';
+import { requireJson } from './require-json';
+
+type Status = ReturnType<AlertRouter['status']>;
+
+function passes(f: AlertFilters, a: StoredAlert, status: Status, receivers: string[], now: Date): boolean {
+  if (a.endsAt < now) return false;
+  if (f.receiver && !receivers.some((r) => f.receiver!.test(r))) return false;
+  if (!f.active && status.state === 'active') return false;
+  if (!f.unprocessed && status.state === 'unprocessed') return false;
+  if (!f.silenced && status.silencedBy.length) return false;
+  if (!f.inhibited && status.inhibitedBy.length) return false;
+  return matchesAll(f.matchers, a.labels);
+}
+
+function withFilters(res: Response, req: Request, fn: (f: AlertFilters) => void): void {
+  let filters: AlertFilters;
+  try {
+    filters = parseAlertFilters(req);
+  } catch (err) {
+    if (err instanceof FilterError) return sendJson(res, 400, err.message);
+    if (err instanceof ParamError) return sendApiError(res, 400, 601, err.message);
+    throw err;
+  }
+  fn(filters);
+}
+
+/** mountAlertRoutes serves POST/GET /alerts and GET /alerts/groups. */
+export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: RouterMetrics | undefined, clock: Clock): void {
+  api.post('/alerts', requireJson, (req, res) => {
+    let decoded;
+    try {
+      decoded = decodePostableAlerts(parseJsonLikeGo(req.body as string));
+    } catch (err) {
+      if (err instanceof JsonBodyError) return sendApiError(res, 400, 400, `parsing alerts body from "" failed, because ${err.message}`);
+      if (err instanceof ApiValidationError) return sendApiError(res, 422, err.code, err.message);
+      throw err;
+    }
+    const now = clock.now();
+    const errors: string[] = [];
+    const valid: StoredAlert[] = [];
+    for (const p of decoded) {
+      const a = toStoredAlert(p, now, router.config.global.resolveTimeoutMs);
+      if (typeof a === 'string') {
+        errors.push(a);
+        metrics?.alertsInvalid.inc();
+        continue;
+      }
+      metrics?.alertsReceived.inc({ status: a.endsAt > now ? 'firing' : 'resolved' });
+      valid.push(a);
+    }
+    router.put(valid);
+    if (errors.length) return sendJson(res, 400, errors.join('; '));
+    sendEmpty(res, 200);
+  });
+
+  api.get('/alerts', (req, res) =>
+    withFilters(res, req, (f) => {
+      const now = clock.now();
+      const out: Record<string, unknown>[] = [];
+      for (const a of router.store.list()) {
+        const receivers = router.receivers(a.labels);
+        const status = router.status(a.labels);
+        if (passes(f, a, status, receivers, now)) out.push(gettableAlert(a, receivers, status));
+      }
+      out.sort((x, y) => ((x.fingerprint as string) < (y.fingerprint as string) ? -1 : 1));
+      sendJson(res, 200, out);
+    }),
+  );
+
+  api.get('/alerts/groups', (req, res) =>
+    withFilters(res, req, (f) => {
+      const now = clock.now();
+      const groups: { receiver: string; labels: Record<string, string>; alerts: StoredAlert[] }[] = [];
+      for (const g of router.groups()) {
+        if (f.receiver && !f.receiver.test(g.receiver)) continue;
+        const alerts = g.sortedAlerts().filter((a) => passes({ ...f, receiver: undefined }, a, router.status(a.labels), [], now));
+        if (alerts.length) groups.push({ receiver: g.receiver, labels: g.labels, alerts });
+      }
+      groups.sort((a, b) => (a.receiver === b.receiver ? labelSetBefore(a.labels, b.labels) : a.receiver < b.receiver ? -1 : 1));
+      sendJson(
+        res,
+        200,
+        groups.map((g) => ({
+          alerts: g.alerts.sort(compareAlerts).map((a) => gettableAlert(a, router.receivers(a.labels), router.status(a.labels))),
+          labels: Object.fromEntries(Object.keys(g.labels).sort().map((k) => [k, g.labels[k]])),
+          receiver: { name: g.receiver },
+        })),
+      );
+    }),
+  );
+}

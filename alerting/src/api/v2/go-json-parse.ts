@@ -1,0 +1,52 @@
+/** JsonBodyError is a body Go's encoding/json would reject, with its message. */
+export class JsonBodyError extends Error {}
+
+function quoteChar(c: string): string {
+  if (c === "'") return "'\\''";
+  if (c === '"') return '\'"\'';
+  const q = JSON.stringify(c);
+  return `'${q.slice(1, -1)}'`;
+}
+
+/**
+ * parseJsonLikeGo parses a request body, translating V8's syntax errors into the messages
+ * Go's encoding/json gives (Alertmanager echoes them in its 400 bodies).
+ */
+export function parseJsonLikeGo(text: string): unknown {
+  if (text.trim() === '') throw new JsonBodyError('EOF');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const pos = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
+    const token = /Unexpected token '([\s\S])'/.exec(message)?.[1];
+    const c = token ?? (Number.isNaN(pos) ? undefined : text[pos]);
+    if (c === undefined || /Unexpected end|Unterminated string/.test(message)) throw new JsonBodyError('unexpected end of JSON input');
+    if (/Bad control character/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} in string literal`);
+    if (/property name/.test(message) && !/after property name/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} looking for beginning of object key string`);
+    if (/after property name/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after object key`);
+    if (/after property value/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after object key:value pair`);
+    if (/after array element/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after array element`);
+    if (/non-whitespace character after JSON/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after top-level value`);
+    throw new JsonBodyError(`invalid character ${quoteChar(c)} looking for beginning of value`);
+  }
+}
+
+/** goTypeName names a JSON value's kind as Go's UnmarshalTypeError does. */
+export function goTypeName(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** parseGoTime accepts strfmt.DateTime (RFC 3339) and gives Go's error for anything else. */
+export function parseGoTime(value: string): Date {
+  if (RFC3339.test(value)) {
+    const d = new Date(value);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw new JsonBodyError(`parsing time ${JSON.stringify(value)} as "2006-01-02 15:04:05": cannot parse ${JSON.stringify(value)} as "2006"`);
+}

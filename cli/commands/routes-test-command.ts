@@ -1,0 +1,51 @@
+import { loadConfigFile } from '../../alerting/src/config/config';
+import { ConfigFileError } from '../../alerting/src/config/config-file-error';
+import { Route } from '../../alerting/src/dispatch/route';
+import { MatcherParseError, parseMatcher } from '../../alerting/src/matcher/parse-matchers';
+import { ConfigError } from '../../platform/config/config-error';
+import { parseFlags } from '../../platform/config/flags';
+import type { Command } from '../command';
+
+/** routeReceivers lists the receivers an alert with `labels` is routed to, as amtool prints them. */
+export function routeReceivers(route: Route, labels: Record<string, string>): string[] {
+  return route.match(labels).map((r) => r.opts.receiver);
+}
+
+export const routesTestCommand: Command = {
+  name: 'routes test',
+  summary: 'Print the receivers an alert with the given labels is routed to (like amtool config routes test)',
+  help: `Usage: freshtrack routes test --config.file=PATH [--verify.receivers=a,b] label=value…
+
+Prints the receiver of every matching route, comma-separated, in route order. With
+--verify.receivers it prints a warning and exits 1 when they differ.`,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, { 'config.file': { type: 'string' }, 'verify.receivers': { type: 'string' } }, true);
+    const file = values['config.file'] as string | undefined;
+    if (!file) throw new ConfigError('--config.file', 'required');
+    let route: Route;
+    try {
+      route = new Route(loadConfigFile(file).route);
+    } catch (err) {
+      if (!(err instanceof ConfigFileError)) throw err;
+      process.stderr.write(`freshtrack routes test: ${err.message}\n`);
+      process.exit(1);
+    }
+    const labels: Record<string, string> = {};
+    positionals.forEach((arg, i) => {
+      try {
+        const m = !arg.includes('=') && i === 0 ? { name: 'alertname', value: arg, type: '=' } : parseMatcher(arg);
+        if (m.type !== '=') throw new MatcherParseError(`only label=value pairs are allowed: ${arg}`);
+        labels[m.name] = m.value;
+      } catch (err) {
+        throw new ConfigError(`label ${i + 1}`, (err as Error).message);
+      }
+    });
+    const receivers = routeReceivers(route, labels).join(',');
+    process.stdout.write(`${receivers}\n`);
+    const expected = values['verify.receivers'] as string | undefined;
+    if (expected !== undefined && expected !== receivers) {
+      process.stdout.write('WARNING: Expected receivers did not match resolved receivers.\n');
+      process.exit(1);
+    }
+  },
+};
