@@ -94,3 +94,12 @@ export async function releaseClaim(q: Queryable, k: NotifyKey, token: string): P
   );
   return (r.rowCount ?? 0) > 0;
 }
+
+/** deleteStaleState drops log entries untouched since `before` that hold no live claim (nflog GC). */
+export async function deleteStaleState(q: Queryable, before: Date, now: Date): Promise<number> {
+  const r = await q.query(
+    `DELETE FROM router_notify_state WHERE updated_at < $1 AND (claim_expires_at IS NULL OR claim_expires_at < $2)`,
+    [before, now],
+  );
+  return r.rowCount ?? 0;
+}
