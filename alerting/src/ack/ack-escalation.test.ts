@@ -101,6 +101,7 @@ describe('acknowledgement and escalation', () => {
         send: async (receiver: string, e: DueEscalation) => {
           if (fail()) throw new Error('receiver down');
           sent.push(`${receiver}:${e.groupKey}`);
+          return !e.groupKey.includes('Gone');
         },
       });
     }
@@ -165,6 +166,19 @@ describe('acknowledgement and escalation', () => {
       clock.set(30 * MIN);
       expect(await e.tick()).toBe(0);
       expect(sent).toEqual([]);
+    });
+
+    it('closes the escalation of a group that is no longer active', async () => {
+      const clock = manualClock(t0);
+      const sent: string[] = [];
+      const e = escalator(clock, sent);
+      const g = '{}:{alertname="Gone"}';
+      await e.delivered(g, chain, alerts, {}, ['g']);
+      clock.set(10 * MIN);
+      expect(await e.tick()).toBe(0);
+      clock.set(20 * MIN);
+      expect(await e.tick()).toBe(0);
+      expect(sent).toEqual([`shift-lead:${g}`]);
     });
 
     it('food-safety alerts escalate by default after 15 minutes; others only when the route says so', async () => {

@@ -9,9 +9,10 @@ import type { Queryable } from '../store/queryable';
 
 /**
  * EscalationSender notifies one receiver of the chain about the group (the router runs that
- * receiver's integrations on the group's current alerts). It throws when delivery failed.
+ * receiver's integrations on the group's current alerts). It throws when delivery failed and
+ * returns false when the group no longer exists (then the escalation is closed).
  */
-export type EscalationSender = (receiver: string, escalation: DueEscalation) => Promise<void>;
+export type EscalationSender = (receiver: string, escalation: DueEscalation) => Promise<boolean>;
 
 export interface EscalatorOptions {
   db: Queryable;
@@ -71,14 +72,18 @@ export class Escalator {
     for (const e of due) {
       const receiver = e.chain[e.step];
       try {
-        await trace.getTracer('freshtrack').startActiveSpan('alerting.escalate', async (span) => {
+        const delivered = await trace.getTracer('freshtrack').startActiveSpan('alerting.escalate', async (span) => {
           span.setAttributes({ 'group.key': e.groupKey, receiver, step: e.step + 1 });
           try {
-            await this.o.send(receiver, e);
+            return await this.o.send(receiver, e);
           } finally {
             span.end();
           }
         });
+        if (!delivered) {
+          await this.store.close(e.groupKey, 'group no longer active', this.o.clock.now());
+          continue;
+        }
         await this.store.advance(e, this.o.clock.now());
         this.steps?.inc({ result: 'sent' });
         this.o.logger.info({ groupKey: e.groupKey, receiver, step: e.step + 1 }, 'escalated unacknowledged group');

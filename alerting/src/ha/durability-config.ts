@@ -1,0 +1,40 @@
+import { parseRetentionConfig, type RetentionConfig } from '../history/retention-config';
+import { ConfigError } from '../../../platform/config/config-error';
+import type { Env } from '../../../platform/config/env';
+import { ConfigFileError } from '../config/config-file-error';
+import { parseDuration } from '../config/duration';
+
+export interface DurabilityConfig {
+  retention: RetentionConfig;
+  /** How often silences written through other replicas are picked up (ROUTER_SILENCE_SYNC_INTERVAL, default 2s). */
+  silenceSyncMs: number;
+  /** How often due escalation steps are looked for (ROUTER_ESCALATION_TICK, default 5s). */
+  escalationTickMs: number;
+  /** This replica's name in claims and the history (ROUTER_REPLICA_NAME, default host:pid:random). */
+  replicaName?: string;
+}
+
+function interval(env: Env, name: string, fallback: string): number {
+  const text = env[name] ?? fallback;
+  try {
+    const ms = parseDuration(text, name);
+    if (ms <= 0) throw new ConfigError(name, 'must be greater than zero');
+    return ms;
+  } catch (err) {
+    if (err instanceof ConfigFileError) throw new ConfigError(name, `not a duration such as 2s or 500ms: "${text}"`);
+    throw err;
+  }
+}
+
+/** parseDurabilityConfig reads the router's PostgreSQL-state settings once at start-up. */
+export function parseDurabilityConfig(env: Env): DurabilityConfig {
+  const replicaName = env.ROUTER_REPLICA_NAME;
+  if (replicaName !== undefined && !/^[\w.:@-]{1,100}$/.test(replicaName))
+    throw new ConfigError('ROUTER_REPLICA_NAME', 'use 1-100 letters, digits or . : @ - _');
+  return {
+    retention: parseRetentionConfig(env),
+    silenceSyncMs: interval(env, 'ROUTER_SILENCE_SYNC_INTERVAL', '2s'),
+    escalationTickMs: interval(env, 'ROUTER_ESCALATION_TICK', '5s'),
+    replicaName,
+  };
+}

@@ -1,0 +1,121 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Pool } from '../../../platform/db/pool';
+import { ackRouter } from '../ack/ack-router';
+import type { EscalationPolicy } from '../ack/domain/escalation-policy';
+import { Escalator } from '../ack/escalator';
+import { historyRouter } from '../history/history-router';
+import { RetentionJob } from '../history/retention-job';
+import type { AlertStore } from '../provider/alert-store';
+import { AlertPersistence } from '../store/alert-persistence';
+import { SilenceCache } from '../store/silence-cache';
+import type { Alert } from '../types/alert';
+import type { Clock } from '../types/clock';
+import type { DurabilityConfig } from './durability-config';
+import { replicaId } from './replica-id';
+import { SendClaims } from './send-claims';
+
+/** EscalationTarget runs one receiver's integrations on a group's current alerts; false = group gone. */
+export type EscalationTarget = (receiver: string, groupKey: string) => Promise<boolean>;
+
+export interface RouterDurabilityOptions {
+  pool: Pool;
+  clock: Clock;
+  logger: Logger;
+  registry: Registry;
+  config: DurabilityConfig;
+}
+
+/**
+ * RouterDurability is everything that makes the router's state live in PostgreSQL (ADR 0035),
+ * gathered so the role wires it with a few calls: the silence store, the send claims, alert
+ * persistence, escalation, retention, and the ack/history API routes.
+ */
+export class RouterDurability {
+  readonly replica: string;
+  readonly claims: SendClaims;
+  readonly persistence: AlertPersistence;
+  private escalator?: Escalator;
+  private readonly retention: RetentionJob;
+  private silenceTimer: unknown;
+  private stopped = false;
+
+  private constructor(
+    private readonly o: RouterDurabilityOptions,
+    readonly silenceStore: SilenceCache,
+  ) {
+    this.replica = o.config.replicaName ?? replicaId();
+    this.claims = new SendClaims(o.pool, this.replica, o.registry);
+    this.persistence = new AlertPersistence(o.pool, o.logger);
+    this.retention = new RetentionJob(o.pool, o.config.retention, o.clock, o.logger);
+  }
+
+  /** open loads the stored silences; build the router with `silenceStore` afterwards. */
+  static async open(o: RouterDurabilityOptions): Promise<RouterDurability> {
+    return new RouterDurability(o, await SilenceCache.load(o.pool, o.logger));
+  }
+
+  /**
+   * restoreAlerts reloads alerts that had not resolved before state retention, then mirrors
+   * every update. Call before the router's first config is applied, so the dispatcher starts
+   * with them (an old startsAt flushes at once; the log stops re-pages).
+   */
+  async restoreAlerts(store: AlertStore): Promise<number> {
+    const since = new Date(this.o.clock.now().getTime() - this.o.config.retention.stateMs);
+    const n = await this.persistence.restore(store, since);
+    this.persistence.attach(store);
+    this.o.logger.info({ alerts: n, replica: this.replica }, 'restored alerts from PostgreSQL');
+    return n;
+  }
+
+  /** committed resolves once every alert and silence change so far is in PostgreSQL (before a 2xx). */
+  async committed(): Promise<void> {
+    await Promise.all([this.persistence.flush(), this.silenceStore.flush()]);
+  }
+
+  /** delivered tells the escalator a group was notified (opens or closes its escalation). */
+  async delivered(groupKey: string, policy: EscalationPolicy | undefined, alerts: Alert[], groupLabels: Record<string, string>, firing: string[]): Promise<void> {
+    await this.escalator?.delivered(groupKey, policy, alerts, groupLabels, firing);
+  }
+
+  /** mountRoutes serves the ack and history API; mount before the catch-all /api/v2 router. */
+  mountRoutes(app: Express): void {
+    app.use(historyRouter(this.o.pool, this.o.logger));
+    app.use(ackRouter(this.o.pool, this.o.logger));
+  }
+
+  /** start runs the background jobs: silence sync, escalation, retention. */
+  start(target: EscalationTarget): void {
+    this.escalator = new Escalator({
+      db: this.o.pool,
+      clock: this.o.clock,
+      logger: this.o.logger.child({ component: 'escalator' }),
+      registry: this.o.registry,
+      tickMs: this.o.config.escalationTickMs,
+      send: (receiver, e) => target(receiver, e.groupKey),
+    });
+    this.escalator.start();
+    this.retention.start();
+    const sync = () => {
+      this.silenceTimer = this.o.clock.setTimeout(() => {
+        this.silenceStore
+          .refresh()
+          .catch((err: Error) => this.o.logger.warn({ err: err.message }, 'silence sync from PostgreSQL failed'))
+          .finally(() => {
+            if (!this.stopped) sync();
+          });
+      }, this.o.config.silenceSyncMs);
+    };
+    sync();
+  }
+
+  /** stop ends the jobs and writes what is still queued. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.o.clock.clearTimeout(this.silenceTimer);
+    this.escalator?.stop();
+    this.retention.stop();
+    await this.committed().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'final write of router state failed'));
+  }
+}
