@@ -8,7 +8,7 @@ import { GoRegexError } from '../matcher/go-regex';
 /** RouteConfig is one node of the routing tree as written (inheritance is applied by dispatch). */
 export interface RouteConfig {
   receiver?: string;
-  /** undefined = inherit from the parent; [] = explicitly no grouping. */
+  /** undefined = inherit from the parent. Like Alertmanager 0.25, `group_by: []` also inherits. */
   groupBy?: string[];
   groupByAll: boolean;
   groupByRaw?: string[];
@@ -105,7 +105,8 @@ export function parseRoute(raw: unknown, path: string): RouteConfig {
     }
     if (groupByAll && groupBy.length > 0)
       throw new ConfigFileError(child(path, 'group_by'), 'cannot have wildcard group_by (`...`) and other other labels at the same time');
-    if (groupByAll) groupBy = undefined;
+    // Alertmanager keeps a nil label list for `[]` (and for `['...']`), so both inherit.
+    if (groupByAll || groupBy.length === 0) groupBy = undefined;
   }
   const match = stringMap(map.match, child(path, 'match'));
   const matchRe = stringMap(map.match_re, child(path, 'match_re'));

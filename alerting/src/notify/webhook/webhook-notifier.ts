@@ -34,6 +34,8 @@ export class WebhookNotifier implements Notifier {
         signal: ctx.signal,
         responseType: 'text',
         transformResponse: (d: unknown) => d,
+        // axios would re-stringify and trim the body (dropping Alertmanager's trailing newline).
+        transformRequest: (d: unknown) => d,
         validateStatus: () => true,
         maxRedirects: this.cfg.httpConfig.followRedirects ? 5 : 0,
         httpAgent,

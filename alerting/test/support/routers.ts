@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startFreshtrack, startProcess, waitFor, type RunningProcess } from '../../../test/helpers/processes';
+
+export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
+
+/** RunningRouter is a started Alertmanager-compatible process (the real one or ours). */
+export interface RunningRouter {
+  name: 'alertmanager' | 'freshtrack';
+  url: string;
+  proc: RunningProcess;
+  configFile: string;
+  stop(): Promise<void>;
+}
+
+async function ready(url: string, proc: RunningProcess): Promise<void> {
+  await waitFor(
+    async () => {
+      if (proc.proc.exitCode !== null) throw new Error(`exited ${proc.proc.exitCode}: ${proc.output()}`);
+      const res = await fetch(`${url}/-/ready`);
+      return res.ok;
+    },
+    60_000,
+    200,
+  );
+}
+
+/** startRealAlertmanager runs Debian's Alertmanager 0.25 on a free loopback port with HA off. */
+export async function startRealAlertmanager(configYaml: string): Promise<RunningRouter> {
+  const dir = mkdtempSync(join(tmpdir(), 'am-real-'));
+  const configFile = join(dir, 'alertmanager.yml');
+  writeFileSync(configFile, configYaml);
+  const port = await freePort();
+  const proc = startProcess(ALERTMANAGER_BIN, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(dir, 'data')}`, '--cluster.listen-address=']);
+  const url = `http://127.0.0.1:${port}`;
+  await ready(url, proc);
+  return {
+    name: 'alertmanager',
+    url,
+    proc,
+    configFile,
+    async stop() {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** startOurRouter runs `freshtrack alerting` (the production build) with the same flags. */
+export async function startOurRouter(configYaml: string, databaseUrl: string, extraArgs: string[] = []): Promise<RunningRouter> {
+  const dir = mkdtempSync(join(tmpdir(), 'am-ours-'));
+  const configFile = join(dir, 'alertmanager.yml');
+  writeFileSync(configFile, configYaml);
+  const port = await freePort();
+  const proc = startFreshtrack(
+    ['alerting', `--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(dir, 'data')}`, '--cluster.listen-address=', ...extraArgs],
+    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await ready(url, proc);
+  return {
+    name: 'freshtrack',
+    url,
+    proc,
+    configFile,
+    async stop() {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** postJson posts a JSON body and returns status and text. */
+export async function postJson(url: string, body: unknown, method = 'POST'): Promise<{ status: number; text: string; contentType: string | null }> {
+  const res = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') };
+}
