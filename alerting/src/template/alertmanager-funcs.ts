@@ -7,8 +7,8 @@ import { compileGoRegexp, goReplaceAll } from './go-regexp';
  * them (`function "date" not defined`), and so do we, at load time.
  */
 export const ALERTMANAGER_FUNCS: Record<string, FuncDef> = {
-  toUpper: { min: 1, max: 1, fn: ([s]) => argString(s).toUpperCase() },
-  toLower: { min: 1, max: 1, fn: ([s]) => argString(s).toLowerCase() },
+  toUpper: { min: 1, max: 1, fn: ([s]) => mapRunes(argString(s), (c) => c.toUpperCase()) },
+  toLower: { min: 1, max: 1, fn: ([s]) => mapRunes(argString(s), (c) => c.toLowerCase()) },
   title: { min: 1, max: 1, fn: ([s]) => title(argString(s)) },
   join: { min: 2, max: 2, fn: ([sep, list]) => argStrings(list).join(argString(sep)) },
   match: { min: 2, max: 2, fn: ([re, s]) => regexp(argString(re)).test(argString(s)) },
@@ -28,9 +28,25 @@ function regexp(pattern: string): RegExp {
   }
 }
 
+/**
+ * mapRunes is Go's strings.ToUpper/ToLower: a one-to-one mapping per rune, so `ß` and `ﬁ`
+ * stay as they are where JavaScript would expand them to `SS` and `FI`.
+ */
+function mapRunes(s: string, f: (c: string) => string): string {
+  let out = '';
+  for (const c of s) {
+    const m = f(c);
+    out += [...m].length === 1 ? m : c;
+  }
+  return out;
+}
+
 const segmenter = new Intl.Segmenter('en-US', { granularity: 'word' });
 
-/** title is cases.Title(language.AmericanEnglish): first letter of each word upper, the rest lower. */
+/**
+ * title is cases.Title(language.AmericanEnglish): in each word the first cased letter is
+ * upper-cased and the rest lower-cased (Go renders `1st` as `1St`).
+ */
 function title(s: string): string {
   let out = '';
   for (const seg of segmenter.segment(s)) {
@@ -38,8 +54,13 @@ function title(s: string): string {
       out += seg.segment;
       continue;
     }
-    const [first, ...rest] = [...seg.segment];
-    out += first.toUpperCase() + rest.join('').toLowerCase();
+    let seen = false;
+    out += mapRunes(seg.segment, (c) => {
+      if (c.toLowerCase() === c.toUpperCase()) return c;
+      if (seen) return c.toLowerCase();
+      seen = true;
+      return c.toUpperCase();
+    });
   }
   return out;
 }

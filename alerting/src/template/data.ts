@@ -5,7 +5,8 @@ import { compareStrings, GO_ZERO_TIME, GoValue, type GoType } from './values';
 /**
  * The data Alertmanager 0.25 hands to notification templates (template.Data, Alert, KV,
  * Pairs), with the same methods, so `.Alerts.Firing`, `.CommonLabels.Remove .GroupLabels.Names`
- * and `.Labels.SortedPairs` behave as in Go.
+ * and `.Labels.SortedPairs` behave as in Go. In 0.25 KV and Pairs have no String() method
+ * (later releases added one), so they print as Go maps and slices: `map[a:b]`, `[{a b}]`.
  */
 const pairType: GoType = { name: 'template.Pair', kind: 'struct', methods: {}, fields: ['Name', 'Value'] };
 
@@ -16,7 +17,6 @@ const pairsType: GoType = {
     Names: { params: [], fn: (self) => self.items.map((p) => (p as GoValue).entries.Name) },
     Values: { params: [], fn: (self) => self.items.map((p) => (p as GoValue).entries.Value) },
   },
-  stringer: (self) => self.items.map((p) => `${(p as GoValue).entries.Name}=${(p as GoValue).entries.Value}`).join(', '),
 };
 
 /** sortedPairs is KV.SortedPairs: `alertname` first, then the other names in byte order. */
@@ -42,7 +42,6 @@ const kvType: GoType = {
       },
     },
   },
-  stringer: (self) => sortedPairs(self.entries as Record<string, string>).items.map((p) => `${(p as GoValue).entries.Name}=${(p as GoValue).entries.Value}`).join(', '),
 };
 
 /** kv wraps a label set as a template.KV. */

@@ -65,7 +65,8 @@ class State {
 
   private walk(dot: unknown, node: Node): void {
     if (node.kind === 'text') {
-      this.out += node.text;
+      // html/template drops HTML comments from template text.
+      this.out += this.opts.html ? node.text.replace(/<!--[\s\S]*?-->/g, '') : node.text;
       return;
     }
     this.line = node.line;

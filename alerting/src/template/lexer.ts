@@ -201,7 +201,7 @@ function lexFieldChain(src: string, pos: number, emit: (t: ItemType, v: string, 
   while (src[pos] === '.' && ALNUM.test(src[pos + 1] ?? '')) {
     let p = pos + 1;
     while (p < src.length && ALNUM.test(src[p])) p++;
-    emit('field', src.slice(pos, p), pos, pos > 0 && /[\p{L}\p{N}_)]/u.test(src[pos - 1]));
+    emit('field', src.slice(pos, p), pos, pos > 0 && /[\p{L}\p{N}_)$]/u.test(src[pos - 1]));
     pos = p;
   }
   return pos;

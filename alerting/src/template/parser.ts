@@ -148,6 +148,7 @@ class Parser {
         // `{{else if x}}` is sugar for `{{else}}{{if x}}…{{end}}` sharing the outer {{end}}.
         this.next();
         elseList = { nodes: [this.parseControlElseIf(nextIt)] };
+        this.expect('rightDelim', 'end');
         this.vars.pop();
         return { kind, pipe, list, elseList, line: kw.line };
       }
@@ -181,8 +182,7 @@ class Parser {
       if (t2!.val !== 'end') this.fail(t2!, `expected end; found {{${t2!.val}}}`);
       elseList = l2;
     }
-    // The shared {{end}}: consumed by the outermost if.
-    this.pos--;
+    // The shared {{end}}'s closing delimiter is consumed by the outermost if.
     this.vars.pop();
     return { kind: 'if', pipe, list, elseList, line: kw.line };
   }

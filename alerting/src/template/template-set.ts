@@ -112,6 +112,9 @@ export class TemplateSet {
     parsed: ParsedFile,
   ): void {
     for (const [name, list] of parsed.defines) {
+      // Go: a definition of only white space does not replace an existing template.
+      const empty = list.nodes.every((n) => n.kind === 'text' && n.text.trim() === '');
+      if (empty && templates.has(name)) continue;
       templates.set(name, list);
       refs.set(name, parsed.references.filter((r) => r.from === name).map((r) => ({ ...r, file })));
     }
