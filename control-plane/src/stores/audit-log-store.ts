@@ -60,8 +60,8 @@ export class AuditLogStore {
               before, after, prev_hash AS "prevHash", hash
        FROM audit_log WHERE org_id = $1 AND ($2::text IS NULL OR entity_type = $2) AND ($3::text IS NULL OR actor = $3)
          AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
-         AND ($6::bigint IS NULL OR seq < $6)
-       ORDER BY seq DESC LIMIT $7`,
+         AND ($6::bigint IS NULL OR audit_log.seq < $6)
+       ORDER BY audit_log.seq DESC LIMIT $7`,
       [this.orgId, f.entityType ?? null, f.actor ?? null, f.from ?? null, f.to ?? null, c?.key ?? null, f.limit + 1],
     );
     return pageOf(rows, f.limit, (r) => String(r.seq), (r) => String(r.seq));
@@ -72,7 +72,7 @@ export class AuditLogStore {
     const { rows } = await this.db.query<{
       seq: string; occurred_at: Date; actor: string; action: string; entity_type: string; entity_id: string | null;
       before: unknown; after: unknown; prev_hash: string; hash: string;
-    }>('SELECT seq::text AS seq, occurred_at, actor, action, entity_type, entity_id, before, after, prev_hash, hash FROM audit_log WHERE org_id = $1 ORDER BY seq', [this.orgId]);
+    }>('SELECT seq::text AS seq, occurred_at, actor, action, entity_type, entity_id, before, after, prev_hash, hash FROM audit_log WHERE org_id = $1 ORDER BY audit_log.seq', [this.orgId]);
     return rows.map((r) => ({
       seq: r.seq,
       orgId: this.orgId,

@@ -91,7 +91,7 @@ export class AuditViewStore {
        FROM certificate_observations WHERE ($1::text IS NULL OR target = $1)
          AND ($2::timestamptz IS NULL OR observed_at >= $2) AND ($3::timestamptz IS NULL OR observed_at < $3)
          AND ($4::timestamptz IS NULL OR (observed_at, id) < ($4, $5::bigint))
-       ORDER BY observed_at DESC, id DESC LIMIT $6`,
+       ORDER BY observed_at DESC, certificate_observations.id DESC LIMIT $6`,
       [f.target ?? null, f.from ?? null, f.to ?? null, c?.key ?? null, c?.id ?? null, f.limit + 1],
     );
     return pageOf(rows, f.limit, (r) => iso(r, 'observedAt'), (r) => String(r.id));
