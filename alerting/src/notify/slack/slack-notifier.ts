@@ -31,7 +31,6 @@ export class SlackNotifier implements Notifier {
     this.actionT = cfg.actions.map((a, i) => {
       const strings: Record<string, string> = {};
       for (const k of ['type', 'text', 'url', 'style', 'name', 'value'] as const) if (a[k] !== undefined) strings[k] = a[k]!;
-      for (const [k, v] of Object.entries(a.confirm ?? {})) if (v !== undefined) strings[`confirm.${k}`] = v;
       return compileTemplateFields(set, strings, `${path}.actions[${i}]`);
     });
   }
@@ -66,14 +65,9 @@ export class SlackNotifier implements Notifier {
     if (this.fieldT.length) attachment.fields = this.fieldT.map((f) => omitEmpty({ title: r(f.title), value: r(f.value), short: f.short }));
     if (this.actionT.length) {
       attachment.actions = this.actionT.map((a) => {
+        // Alertmanager 0.25 accepts `confirm` in the config but does not send it.
         const out: Record<string, unknown> = {};
-        const confirm: Record<string, string> = {};
-        for (const [k, tmpl] of Object.entries(a)) {
-          const v = r(tmpl!);
-          if (k.startsWith('confirm.')) confirm[k.slice(8)] = v;
-          else out[k] = v;
-        }
-        if (Object.keys(a).some((k) => k.startsWith('confirm.'))) out.confirm = omitEmpty({ text: confirm.text, title: confirm.title, ok_text: confirm.ok_text, dismiss_text: confirm.dismiss_text });
+        for (const [k, tmpl] of Object.entries(a)) out[k] = r(tmpl!);
         return omitEmpty(out);
       });
     }
