@@ -11,7 +11,7 @@ import { touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store
 import { saveExcursion, loadLiveExcursions } from '../stores/excursion-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
 import { insertReadings, readingIdentity, type ReadingRow } from '../stores/reading-store';
-import { findSensorsByExternalId, loadEvaluatedUntil, lockSensors, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
+import { findSensorsByExternalId, lockSensors, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
 
 export interface IngestResult {
   accepted: number;
@@ -27,13 +27,29 @@ export interface ReadingIngestSettings {
 
 const tracer = trace.getTracer('freshtrack');
 
+/** KeyTouchMemo remembers when each key's last_used_at was last written by this process. */
+class KeyTouchMemo {
+  private readonly touched = new Map<string, number>();
+  constructor(private readonly everyMs: number) {}
+  due(keyId: string): boolean {
+    const now = Date.now();
+    if (now - (this.touched.get(keyId) ?? 0) < this.everyMs) return false;
+    if (this.touched.size > 100_000) this.touched.clear();
+    this.touched.set(keyId, now);
+    return true;
+  }
+}
+
 /**
  * ReadingIngestService stores a request's readings and evaluates them in ONE transaction:
  * readings, excursion state, outbox rows and sensor last-seen commit together or not at all,
  * so a 2xx means all of it is durable and a failure leaves nothing half-written. Excursion
- * evaluation is serialised per sensor by advisory locks, so replicas agree.
+ * evaluation is serialised per sensor by locking its row (FOR UPDATE), so replicas agree.
  */
 export class ReadingIngestService {
+  /** last_used_at is minute-grained: skip the round trip when this process wrote it lately. */
+  private readonly keyTouch = new KeyTouchMemo(60_000);
+
   constructor(
     private readonly pool: Pool,
     private readonly settings: ReadingIngestSettings,
@@ -97,8 +113,7 @@ export class ReadingIngestService {
       rows.push({ ...reading, sensorId: sensor.id, orgId: sensor.orgId, unitId: sensor.unitId, reading });
     }
     const sensorIds = [...new Set(rows.map((r) => r.sensorId))];
-    await lockSensors(client, sensorIds);
-    const evaluatedUntil = await loadEvaluatedUntil(client, sensorIds);
+    const evaluatedUntil = await lockSensors(client, sensorIds);
     const live = await loadLiveExcursions(client, sensorIds);
     const inserted = await insertReadings(client, rows);
     duplicates += rows.length - inserted.size;
@@ -140,7 +155,7 @@ export class ReadingIngestService {
         }
         await enqueueAlerts(client, outbox);
         await markSensorsSeen(client, seen);
-        await touchDeviceKey(client, key.id);
+        if (this.keyTouch.due(key.id)) await touchDeviceKey(client, key.id);
       } finally {
         span.end();
       }

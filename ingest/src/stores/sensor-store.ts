@@ -104,22 +104,15 @@ export async function findSensorsById(client: PoolClient, ids: string[]): Promis
 }
 
 /**
- * lockSensors serialises excursion evaluation per sensor across every ingest replica with
- * transaction-scoped advisory locks, taken in a fixed order so two requests never deadlock.
+ * lockSensors serialises excursion evaluation per sensor across every ingest replica: it
+ * locks the sensors' rows (FOR UPDATE, in id order so two requests never deadlock) and
+ * returns, in the same round trip, each sensor's newest evaluated recorded_at as it stands
+ * under the lock. Readings at or before it are late.
  */
-export async function lockSensors(client: PoolClient, sensorIds: string[]): Promise<void> {
-  if (sensorIds.length === 0) return;
-  await client.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('ftk-sensor:' || id::text, 0))
-     FROM (SELECT DISTINCT unnest($1::uuid[]) AS id ORDER BY 1) s`,
-    [sensorIds],
-  );
-}
-
-/** evaluatedUntil reads each sensor's newest evaluated recorded_at (call under the lock). */
-export async function loadEvaluatedUntil(client: PoolClient, sensorIds: string[]): Promise<Map<string, Date | null>> {
+export async function lockSensors(client: PoolClient, sensorIds: string[]): Promise<Map<string, Date | null>> {
+  if (sensorIds.length === 0) return new Map();
   const { rows } = await client.query<{ id: string; last_seen_at: Date | null }>(
-    'SELECT id, last_seen_at FROM sensors WHERE id = ANY($1::uuid[])',
+    'SELECT id, last_seen_at FROM sensors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
     [sensorIds],
   );
   return new Map(rows.map((r) => [r.id, r.last_seen_at]));

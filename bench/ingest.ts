@@ -1,0 +1,266 @@
+/**
+ * bench/ingest.ts — ingest throughput against the real PostgreSQL, printed, never asserted.
+ *
+ *   npm run build && node dist/bench/ingest.js
+ *   (env: BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres;
+ *         BENCH_BATCHES=100 BENCH_CONCURRENCY=4 BENCH_SENSORS=100 BENCH_RATE=500 BENCH_SECONDS=10)
+ *
+ * 1. Batches of 1,000 readings over HTTP to `freshtrack ingest` (the production build, its
+ *    own process): readings/s and p50/p99 request latency.
+ * 2. The raw COPY rate of the same rows into the same (emptied) table on the same database.
+ * 3. The two exactly-once write paths inside one transaction per 1,000 rows: INSERT … SELECT
+ *    FROM unnest(…) ON CONFLICT DO NOTHING, versus COPY into a temp table + INSERT … SELECT.
+ * 4. Single-reading requests at a fixed 500 requests/s (autocannon): p50/p99 latency.
+ */
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { generateDeviceKey } from '../platform/contracts/device-key';
+import { migrate } from '../platform/db/migrate';
+import { createPool, type Pool, type PoolClient } from '../platform/db/pool';
+import { PROJECT_ROOT } from '../platform/paths';
+
+const ADMIN = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
+const BATCH = 1000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+interface Row {
+  sensorId: string;
+  ext: string;
+  recordedAt: string;
+  temp: number;
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function dbUrl(name: string): string {
+  const u = new URL(ADMIN);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function seed(pool: Pool): Promise<{ key: string; orgId: string; unitId: string; sensors: { id: string; ext: string }[] }> {
+  const org = await pool.query<{ id: string }>(`INSERT INTO organizations (slug, name) VALUES ('bench', 'Bench') RETURNING id`);
+  const orgId = org.rows[0].id;
+  const site = await pool.query<{ id: string }>(`INSERT INTO sites (org_id, name) VALUES ($1, 'Bench site') RETURNING id`, [orgId]);
+  const unit = await pool.query<{ id: string }>(`INSERT INTO units (org_id, site_id, name, unit_type) VALUES ($1, $2, 'Fridge', 'fridge') RETURNING id`, [
+    orgId,
+    site.rows[0].id,
+  ]);
+  const sensors = await pool.query<{ id: string; external_id: string }>(
+    `INSERT INTO sensors (org_id, unit_id, external_id) SELECT $1, $2, 'bench-' || g FROM generate_series(1, $3) g RETURNING id, external_id`,
+    [orgId, unit.rows[0].id, SENSORS],
+  );
+  const key = generateDeviceKey();
+  await pool.query(`INSERT INTO device_keys (org_id, name, prefix, key_hash) VALUES ($1, 'bench', $2, $3)`, [orgId, key.prefix, key.keyHash]);
+  return { key: key.key, orgId, unitId: unit.rows[0].id, sensors: sensors.rows.map((s) => ({ id: s.id, ext: s.external_id })) };
+}
+
+/**
+ * makeRows builds `batches` batches the way gateways send them: each gateway (one per
+ * concurrent request stream) covers its own share of the sensors, every sensor reports once
+ * a second from startMs, so identities never collide.
+ */
+function makeRows(sensors: { id: string; ext: string }[], batches: number, startMs: number): Row[] {
+  const groups = Array.from({ length: CONCURRENCY }, (_, g) => sensors.filter((_, i) => i % CONCURRENCY === g));
+  const rounds = new Array(CONCURRENCY).fill(0);
+  const rows: Row[] = [];
+  for (let b = 0; b < batches; b++) {
+    const g = b % CONCURRENCY;
+    const group = groups[g];
+    for (let i = 0; i < BATCH; i++) {
+      const s = group[i % group.length];
+      const second = rounds[g] + Math.floor(i / group.length);
+      rows.push({ sensorId: s.id, ext: s.ext, recordedAt: new Date(startMs + second * 1000).toISOString(), temp: 3 + (i % 10) / 10 });
+    }
+    rounds[g] += Math.ceil(BATCH / group.length);
+  }
+  return rows;
+}
+
+async function httpBatches(url: string, key: string, rows: Row[]): Promise<{ seconds: number; latencies: number[] }> {
+  const batches: Row[][] = [];
+  for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const body = JSON.stringify({ readings: batch.map((r) => ({ sensor_id: r.ext, recorded_at: r.recordedAt, temperature_c: r.temp })) });
+        const t = performance.now();
+        const res = await fetch(`${url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+        const json = (await res.json()) as { accepted?: number };
+        latencies.push(performance.now() - t);
+        if (res.status !== 200 || json.accepted !== batch.length) throw new Error(`batch refused: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function copyText(rows: Row[], orgId: string, unitId: string): string {
+  return rows.map((r) => `${r.sensorId}\t${r.recordedAt}\t${orgId}\t${unitId}\t${r.temp}\n`).join('');
+}
+
+async function rawCopy(pool: Pool, rows: Row[], orgId: string, unitId: string): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const started = performance.now();
+    const stream = client.query(copyFrom('COPY readings (sensor_id, recorded_at, org_id, unit_id, temperature_c) FROM STDIN'));
+    await pipeline(Readable.from([copyText(rows, orgId, unitId)]), stream);
+    return (performance.now() - started) / 1000;
+  } finally {
+    client.release();
+  }
+}
+
+async function inTx<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  const r = await fn();
+  await client.query('COMMIT');
+  return r;
+}
+
+async function writePaths(pool: Pool, rows: Row[], orgId: string, unitId: string): Promise<{ unnest: number; copyTemp: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query('TRUNCATE readings');
+    let started = performance.now();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const b = rows.slice(i, i + BATCH);
+      await inTx(client, () =>
+        client.query(
+          `INSERT INTO readings (sensor_id, recorded_at, org_id, unit_id, temperature_c)
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::float8[])
+           ON CONFLICT (sensor_id, recorded_at) DO NOTHING RETURNING sensor_id, recorded_at`,
+          [b.map((r) => r.sensorId), b.map((r) => r.recordedAt), b.map(() => orgId), b.map(() => unitId), b.map((r) => r.temp)],
+        ),
+      );
+    }
+    const unnest = (performance.now() - started) / 1000;
+    await client.query('TRUNCATE readings');
+    started = performance.now();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const b = rows.slice(i, i + BATCH);
+      await inTx(client, async () => {
+        await client.query('CREATE TEMP TABLE readings_in (LIKE readings INCLUDING DEFAULTS) ON COMMIT DROP');
+        await pipeline(Readable.from([copyText(b, orgId, unitId)]), client.query(copyFrom('COPY readings_in (sensor_id, recorded_at, org_id, unit_id, temperature_c) FROM STDIN')));
+        await client.query(
+          `INSERT INTO readings SELECT * FROM readings_in ON CONFLICT (sensor_id, recorded_at) DO NOTHING RETURNING sensor_id, recorded_at`,
+        );
+      });
+    }
+    return { unnest, copyTemp: (performance.now() - started) / 1000 };
+  } finally {
+    client.release();
+  }
+}
+
+async function singleReadings(url: string, key: string, sensors: { ext: string }[]): Promise<autocannon.Result> {
+  let n = 0;
+  const start = Date.now() - 3_600_000;
+  return autocannon({
+    url: `${url}/v1/readings`,
+    connections: 20,
+    overallRate: RATE,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        setupRequest: (req) => {
+          const i = n++;
+          return {
+            ...req,
+            body: JSON.stringify({ sensor_id: sensors[i % sensors.length].ext, recorded_at: new Date(start + i).toISOString(), temperature_c: 3.5 }),
+          };
+        },
+      },
+    ],
+  });
+}
+
+async function main(): Promise<void> {
+  const name = `freshtrack_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = dbUrl(name);
+  const pool = createPool(url, { max: 4 });
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await migrate(pool);
+    const { key, orgId, unitId, sensors } = await seed(pool);
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout!.on('data', (d: Buffer) => d.toString().includes('FreshTrack Pro is running') && resolve());
+      proc.once('exit', (code) => reject(new Error(`ingest exited ${code}`)));
+    });
+    const ingestUrl = `http://127.0.0.1:${port}`;
+    const rows = makeRows(sensors, BATCHES, Date.now() - 20 * 86_400_000);
+    await httpBatches(ingestUrl, key, makeRows(sensors, 8, Date.now() - 40 * 86_400_000)); // warm-up
+    await pool.query('TRUNCATE readings');
+
+    const http = await httpBatches(ingestUrl, key, rows);
+    await pool.query('TRUNCATE readings');
+    const copySeconds = await rawCopy(pool, rows, orgId, unitId);
+    const paths = await writePaths(pool, rows, orgId, unitId);
+    await pool.query('TRUNCATE readings');
+    const single = await singleReadings(ingestUrl, key, sensors);
+
+    const n = rows.length;
+    const httpRate = n / http.seconds;
+    const copyRate = n / copySeconds;
+    const lines = [
+      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS} sensors, ${CONCURRENCY} concurrent requests)`,
+      `HTTP ingest, batches of ${BATCH}: ${Math.round(httpRate)} readings/s; request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
+      `raw COPY, same rows, same table: ${Math.round(copyRate)} rows/s`,
+      `ingest / COPY: ${((100 * httpRate) / copyRate).toFixed(0)} %`,
+      `write path, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / paths.unnest)} rows/s; COPY→temp table + INSERT…SELECT ON CONFLICT ${Math.round(n / paths.copyTemp)} rows/s`,
+      `single-reading requests at ${RATE} req/s for ${SECONDS} s: ${single.requests.total} sent, ${single.non2xx} non-2xx, ${single.errors} errors; latency p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    await pool.end();
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
