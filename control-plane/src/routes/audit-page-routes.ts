@@ -113,7 +113,6 @@ Last restore test: ${lastRestore ? `${esc(lastRestore.startedAt)} — ${resultCe
         to,
       );
       const excursions = (await stores.auditViews.excursionsWithActions({ unitId: params.unitId, from, to, limit: 500 })).items;
-      const log = (await stores.auditViews.temperatureLog({ unitId: params.unitId, from, to, limit: 500 })).items;
       const body = `<p class="meta">${esc(site.name)} · ${esc(unit.unitType)} · ${esc(from)} to ${esc(to)}</p>
 <h2>Temperature</h2>${chart}
 <h2>Excursions and corrective actions</h2>${table(
@@ -121,9 +120,9 @@ Last restore test: ${lastRestore ? `${esc(lastRestore.startedAt)} — ${resultCe
         excursions.map((e) => [e.breachStartedAt, e.kind, e.severity, e.state, e.peakC, e.actionTaken ?? new Html('<span class="bad">open</span>'), e.productDisposition,
           e.completedBy ? `${e.completedBy} (${e.completionMeaning}) ${esc(e.completedAt)}` : '', e.verifiedBy ? `${e.verifiedBy} (${e.verificationMeaning}) ${esc(e.verifiedAt)}` : '']),
       )}
-<h2>Temperature log</h2><p class="meta">First ${log.length} readings of the period; the full log is in the CSV export (/v1/audit/temperature-log?format=csv).</p>${table(
-        ['Recorded', 'Sensor', '°C', '°F', 'Door open'],
-        log.map((r) => [r.recordedAt, r.sensor, r.temperatureC, r.temperatureF, r.doorOpen === null ? '' : r.doorOpen ? 'yes' : 'no']),
+<h2>Temperature log</h2><p class="meta">Per ${bucket / 60}-minute period: lowest, average and highest reading. Every individual reading is in the CSV export (/v1/audit/temperature-log?format=csv&amp;unitId=${esc(unit.id)}).</p>${table(
+        ['Period start', 'Readings', 'Min °C', 'Avg °C', 'Max °C', 'Above limit'],
+        points.map((p) => [p.bucketStart, p.count, p.minC, p.avgC, p.maxC, limits.maxWarningC !== null && Number(p.maxC) > Number(limits.maxWarningC) ? new Html('<span class="bad">yes</span>') : '']),
       )}`;
       return { html: page(`Temperature log — ${unit.name}`, String(org.name), body) };
     },
