@@ -50,8 +50,6 @@ export function parseEscalationFields(route: Record<string, unknown>, path: stri
       throw new EscalationFieldError(`${path}.escalate_to`, 'expected a list of receiver names');
     out.escalateTo = to as string[];
   }
-  if (out.escalateAfterMs !== undefined && out.escalateTo === undefined)
-    throw new EscalationFieldError(`${path}.escalate_to`, 'escalate_after needs escalate_to (the receivers to escalate to)');
   return out;
 }
 
