@@ -67,18 +67,21 @@ export class PagerdutyNotifier implements Notifier {
       routing_key: routingKey,
       dedup_key: dedupKey(ctx.groupKey),
       event_action: firing ? 'trigger' : 'resolve',
-      payload: omit({
+      // summary, source and severity are sent even when empty (no omitempty in Go).
+      payload: {
         summary: truncateRunes(r(this.t.description), MAX_SUMMARY_RUNES),
         source: r(this.t.source),
         severity: r(this.t.severity) || 'error',
-        class: r(this.t.class),
-        component: r(this.t.component),
-        group: r(this.t.group),
-        custom_details: Object.keys(details).length ? details : undefined,
-      }),
+        ...omit({
+          class: r(this.t.class),
+          component: r(this.t.component),
+          group: r(this.t.group),
+          custom_details: Object.keys(details).length ? details : undefined,
+        }),
+      },
       client: r(this.t.client),
       client_url: r(this.t.client_url),
-      images: images.length ? images.map(omit) : undefined,
+      images: images.length ? images : undefined,
       links: links.length ? links : undefined,
     });
   }

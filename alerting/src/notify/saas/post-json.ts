@@ -46,14 +46,22 @@ export async function postJson(
   return text;
 }
 
-/** redact removes the URL (and its path, where tokens live) from a response body echo. */
+/**
+ * redact removes the URL and the parts of it where tokens live (path, query string, query
+ * values, user info) from a response body echo before it can reach an error message.
+ */
 function redact(text: string, url: string): string {
-  let out = text.split(url).join('<redacted>');
+  const parts = [url];
   try {
-    const path = new URL(url).pathname;
-    if (path.length > 1) out = out.split(path).join('<redacted>');
+    const u = new URL(url);
+    if (u.pathname.length > 1) parts.push(u.pathname);
+    if (u.search) parts.push(u.search.slice(1));
+    for (const v of u.searchParams.values()) if (v.length >= 4) parts.push(v, encodeURIComponent(v));
+    if (u.password) parts.push(u.password);
   } catch {
-    /* not a URL: nothing more to strip */
+    /* not a URL: only the literal string is stripped */
   }
+  let out = text;
+  for (const p of parts.sort((a, b) => b.length - a.length)) out = out.split(p).join('<redacted>');
   return out;
 }
