@@ -40,9 +40,9 @@ describe('docker compose files', () => {
     ]);
   });
 
-  test('the base stack has PostgreSQL, PgBouncer, every role, Prometheus, Grafana, Loki with a log shipper, Tempo', () => {
+  test('the base stack has PostgreSQL, PgBouncer, every role, scheduled backups, Prometheus, Grafana, Loki with a log shipper, Tempo', () => {
     expect(Object.keys(base.services).sort()).toEqual(
-      ['alerting', 'control-plane', 'exporters', 'grafana', 'ingest', 'loki', 'pgbouncer', 'postgres', 'prometheus', 'promtail', 'tempo'].sort(),
+      ['alerting', 'backup', 'control-plane', 'exporters', 'grafana', 'ingest', 'loki', 'pgbouncer', 'postgres', 'prometheus', 'promtail', 'tempo'].sort(),
     );
     for (const role of ROLES) expect(base.services[role].image).toBe('freshtrack-ops:1.2.3');
   });
@@ -96,6 +96,15 @@ describe('docker compose files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('backup service', () => {
+  test('backup-runner.sh is shellcheck-clean and runs with set -euo pipefail', async () => {
+    const script = join(DOCKER, 'backup', 'backup-runner.sh');
+    const { stdout } = await run('shellcheck', ['-f', 'gcc', script]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+    expect(stdout).toBe('');
+    expect(readFileSync(script, 'utf8')).toMatch(/^set -euo pipefail$/m);
   });
 });
 

@@ -15,7 +15,8 @@
 #        HEALTH_TIMEOUT_SECONDS    per role (default 120); HEALTH_INTERVAL_SECONDS (default 5)
 #        INFRA_SERVICES            services started before the roles (default: postgres pgbouncer
 #                                  prometheus grafana loki promtail tempo caddy)
-#        BACKUP_COMMAND            pre-deploy backup (default scripts/backup-postgres.sh)
+#        BACKUP_COMMAND            pre-deploy backup (default: scripts/backup-postgres.sh in the
+#                                  compose `backup` service; first install: --skip-backup)
 #        ALERTMANAGER_URL          router the notification goes to (default http://127.0.0.1:9093)
 set -euo pipefail
 
@@ -101,8 +102,13 @@ require_command curl
 
 if [[ $SKIP_BACKUP == 0 && $ROLLBACK == 0 ]]; then
   step "backup: pre-deploy database backup"
-  # shellcheck disable=SC2086 # BACKUP_COMMAND may carry arguments.
-  run ${BACKUP_COMMAND:-$SCRIPTS_DIR/backup-postgres.sh} || { notify_deploy failure "Pre-deploy backup failed; ${VERSION} was not deployed"; exit 1; }
+  if [[ -n ${BACKUP_COMMAND:-} ]]; then
+    # shellcheck disable=SC2086 # BACKUP_COMMAND may carry arguments.
+    run $BACKUP_COMMAND || { notify_deploy failure "Pre-deploy backup failed; ${VERSION} was not deployed"; exit 1; }
+  else
+    # scripts/backup-postgres.sh inside the compose `backup` service (pg_dump beside the server).
+    compose "${PREVIOUS:-$VERSION}" run --rm --no-deps backup once || { notify_deploy failure "Pre-deploy backup failed; ${VERSION} was not deployed"; exit 1; }
+  fi
 fi
 
 step "build image freshtrack-ops:${VERSION}"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# backup-runner.sh is the entry point of the compose `backup` service (postgres image, so
+# pg_dump matches the server). It runs scripts/backup-postgres.sh, which does the actual
+# backup and records it in backup_runs for the exporters role:
+#   backup-runner.sh once       one backup now (scripts/deploy-selfhosted.sh's pre-deploy backup)
+#   backup-runner.sh schedule   a backup every day at BACKUP_HOUR_UTC (default 02), forever
+# Env: BACKUP_DATABASE_URL_FILE  Docker secret with the direct (not PgBouncer) database URL
+#      BACKUP_DIR                where dumps go (the `backups` volume, also read by exporters)
+set -euo pipefail
+
+BACKUP_DATABASE_URL=$(cat "${BACKUP_DATABASE_URL_FILE:?set BACKUP_DATABASE_URL_FILE}")
+export BACKUP_DATABASE_URL
+backup=/freshtrack/scripts/backup-postgres.sh
+heartbeat=/tmp/backup-heartbeat
+
+case ${1:-schedule} in
+  once)
+    BACKUP_TRIGGERED_BY=${BACKUP_TRIGGERED_BY:-deploy} exec "$backup"
+    ;;
+  schedule)
+    hour=${BACKUP_HOUR_UTC:-02}
+    last_day=''
+    while true; do
+      touch "$heartbeat"
+      today=$(date -u +%F)
+      if [[ $(date -u +%H) == "$hour" && $today != "$last_day" ]]; then
+        # A failed run is recorded in backup_runs by the script itself (PgBackupFailed alerts);
+        # the scheduler keeps going.
+        BACKUP_TRIGGERED_BY=schedule "$backup" || echo "backup-runner: backup failed, see backup_runs" >&2
+        last_day=$today
+      fi
+      sleep 60
+    done
+    ;;
+  *)
+    echo "usage: backup-runner.sh once|schedule" >&2
+    exit 2
+    ;;
+esac
