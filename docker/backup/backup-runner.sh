@@ -3,14 +3,22 @@
 # pg_dump matches the server). It runs scripts/backup-postgres.sh, which does the actual
 # backup and records it in backup_runs for the exporters role:
 #   backup-runner.sh once       one backup now (scripts/deploy-selfhosted.sh's pre-deploy backup)
-#   backup-runner.sh schedule   a backup every day at BACKUP_HOUR_UTC (default 02), forever
+#   backup-runner.sh schedule   a backup every day at BACKUP_HOUR_UTC (default 02) and, on
+#                               RESTORE_TEST_WEEKDAY (1-7, default 7 = Sunday), a restore test
+#                               of it (scripts/test-restore.sh), forever
 # Env: BACKUP_DATABASE_URL_FILE  Docker secret with the direct (not PgBouncer) database URL
-#      BACKUP_DIR                where dumps go (the `backups` volume, also read by exporters)
+#      BACKUP_DIR                where dumps go (the `backups` volume)
+#      BACKUP_DATABASE_NAME      database the restore test picks the newest dump of
 set -euo pipefail
 
 BACKUP_DATABASE_URL=$(cat "${BACKUP_DATABASE_URL_FILE:?set BACKUP_DATABASE_URL_FILE}")
 export BACKUP_DATABASE_URL
+# backup_runs lives in the backed-up database; the restore test creates its scratch database
+# on the same server, through its maintenance database.
+export BACKUP_RECORD_URL=${BACKUP_RECORD_URL:-$BACKUP_DATABASE_URL}
+export RESTORE_ADMIN_URL=${RESTORE_ADMIN_URL:-${BACKUP_DATABASE_URL%/*}/postgres}
 backup=/freshtrack/scripts/backup-postgres.sh
+restore_test=/freshtrack/scripts/test-restore.sh
 heartbeat=/tmp/backup-heartbeat
 
 case ${1:-schedule} in
@@ -26,7 +34,13 @@ case ${1:-schedule} in
       if [[ $(date -u +%H) == "$hour" && $today != "$last_day" ]]; then
         # A failed run is recorded in backup_runs by the script itself (PgBackupFailed alerts);
         # the scheduler keeps going.
-        BACKUP_TRIGGERED_BY=schedule "$backup" || echo "backup-runner: backup failed, see backup_runs" >&2
+        if BACKUP_TRIGGERED_BY=schedule "$backup"; then
+          if [[ $(date -u +%u) == "${RESTORE_TEST_WEEKDAY:-7}" ]]; then
+            BACKUP_TRIGGERED_BY=schedule "$restore_test" || echo "backup-runner: restore test failed, see backup_runs" >&2
+          fi
+        else
+          echo "backup-runner: backup failed, see backup_runs" >&2
+        fi
         last_day=$today
       fi
       sleep 60
