@@ -11,7 +11,7 @@ import { touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store
 import { saveExcursion, loadLiveExcursions } from '../stores/excursion-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
 import { insertReadings, readingIdentity, type ReadingRow } from '../stores/reading-store';
-import { findSensorsByExternalId, lockSensors, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
+import { lockSensorsByExternalId, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
 
 export interface IngestResult {
   accepted: number;
@@ -93,7 +93,7 @@ export class ReadingIngestService {
 
   private async store(client: PoolClient, key: DeviceKeyRecord, valid: { index: number; reading: Reading }[], rejected: ReadingRejection[]) {
     const externalIds = [...new Set(valid.map((v) => v.reading.sensorId))];
-    const sensors = await findSensorsByExternalId(client, key.orgId, externalIds);
+    const sensors = await lockSensorsByExternalId(client, key.orgId, externalIds);
     const rows: (ReadingRow & { reading: Reading })[] = [];
     const seenInBatch = new Set<string>();
     let duplicates = 0;
@@ -113,7 +113,6 @@ export class ReadingIngestService {
       rows.push({ ...reading, sensorId: sensor.id, orgId: sensor.orgId, unitId: sensor.unitId, reading });
     }
     const sensorIds = [...new Set(rows.map((r) => r.sensorId))];
-    const evaluatedUntil = await lockSensors(client, sensorIds);
     const live = await loadLiveExcursions(client, sensorIds);
     const inserted = await insertReadings(client, rows);
     duplicates += rows.length - inserted.size;
@@ -139,7 +138,7 @@ export class ReadingIngestService {
             unitType: sensor.unitType,
             thresholds: sensor.thresholds,
             timeZone: sensor.timeZone,
-            evaluatedUntil: evaluatedUntil.get(sensorId) ?? null,
+            evaluatedUntil: sensor.evaluatedUntil,
             live: live.get(sensorId) ?? {},
             readings: bySensor.get(sensorId) ?? [],
             settings: this.settings.rules,

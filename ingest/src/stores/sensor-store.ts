@@ -14,6 +14,8 @@ export interface SensorInfo {
   timeZone: string;
   thresholds: Thresholds;
   alertContext: AlertContext;
+  /** Newest evaluated recorded_at (sensors.last_seen_at); readings at or before it are late. */
+  evaluatedUntil: Date | null;
 }
 
 interface SensorRow {
@@ -35,6 +37,7 @@ interface SensorRow {
   delay_seconds: number | null;
   hysteresis_c: number | null;
   suppression_windows: unknown;
+  last_seen_at: Date | null;
 }
 
 const SENSOR_SELECT = `
@@ -42,7 +45,7 @@ const SENSOR_SELECT = `
          o.slug AS org_slug, coalesce(si.jurisdiction, o.jurisdiction) AS jurisdiction,
          coalesce(si.timezone, o.timezone) AS timezone,
          t.unit_id IS NOT NULL AS has_thresholds, t.min_warning_c, t.min_critical_c, t.max_warning_c,
-         t.max_critical_c, t.delay_seconds, t.hysteresis_c, t.suppression_windows
+         t.max_critical_c, t.delay_seconds, t.hysteresis_c, t.suppression_windows, s.last_seen_at
   FROM sensors s
   JOIN units u ON u.id = s.unit_id
   JOIN sites si ON si.id = u.site_id
@@ -85,15 +88,21 @@ function toInfo(r: SensorRow): SensorInfo {
       sensorExternalId: r.external_id,
       unitId: r.unit_id,
     },
+    evaluatedUntil: r.last_seen_at,
   };
 }
 
-/** findSensorsByExternalId resolves device identifiers within one organization only. */
-export async function findSensorsByExternalId(client: PoolClient, orgId: string, externalIds: string[]): Promise<Map<string, SensorInfo>> {
-  const { rows } = await client.query<SensorRow>(`${SENSOR_SELECT} WHERE s.org_id = $1 AND s.external_id = ANY($2::text[])`, [
-    orgId,
-    externalIds,
-  ]);
+/**
+ * lockSensorsByExternalId resolves device identifiers within one organization only and, in
+ * the same round trip, locks the sensors' rows (FOR UPDATE, in id order so two requests never
+ * deadlock): that lock serialises excursion evaluation per sensor across every ingest
+ * replica, and the state read with it (last_seen_at) is the state under the lock.
+ */
+export async function lockSensorsByExternalId(client: PoolClient, orgId: string, externalIds: string[]): Promise<Map<string, SensorInfo>> {
+  const { rows } = await client.query<SensorRow>(
+    `${SENSOR_SELECT} WHERE s.org_id = $1 AND s.external_id = ANY($2::text[]) ORDER BY s.id FOR UPDATE OF s`,
+    [orgId, externalIds],
+  );
   return new Map(rows.map((r) => [r.external_id, toInfo(r)]));
 }
 
@@ -103,19 +112,10 @@ export async function findSensorsById(client: PoolClient, ids: string[]): Promis
   return new Map(rows.map((r) => [r.id, toInfo(r)]));
 }
 
-/**
- * lockSensors serialises excursion evaluation per sensor across every ingest replica: it
- * locks the sensors' rows (FOR UPDATE, in id order so two requests never deadlock) and
- * returns, in the same round trip, each sensor's newest evaluated recorded_at as it stands
- * under the lock. Readings at or before it are late.
- */
-export async function lockSensors(client: PoolClient, sensorIds: string[]): Promise<Map<string, Date | null>> {
-  if (sensorIds.length === 0) return new Map();
-  const { rows } = await client.query<{ id: string; last_seen_at: Date | null }>(
-    'SELECT id, last_seen_at FROM sensors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-    [sensorIds],
-  );
-  return new Map(rows.map((r) => [r.id, r.last_seen_at]));
+/** lockSensors takes the same per-sensor row locks for background jobs (offline sweep). */
+export async function lockSensors(client: PoolClient, sensorIds: string[]): Promise<void> {
+  if (sensorIds.length === 0) return;
+  await client.query('SELECT id FROM sensors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [sensorIds]);
 }
 
 export interface SensorSeen {
