@@ -55,6 +55,8 @@ export function emitRows(sink: MetricSink, query: RowQuery, result: Pick<QueryRe
  * Nothing is cached, so a scrape never mixes two cycles.
  */
 export class PgBouncerCollector {
+  readonly name = 'pgbouncer';
+
   constructor(private readonly opts: PgBouncerCollectorOptions) {}
 
   async scrape(registry: Registry, timeoutMs: number): Promise<ScrapeOutcome> {
