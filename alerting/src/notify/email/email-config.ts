@@ -13,6 +13,8 @@ export interface EmailTlsConfig {
 
 /** EmailConfig is one `email_configs` entry with the global smtp_* defaults applied. */
 export interface EmailConfig {
+  /** YAML path of the entry, so template errors found at create time name it. */
+  path: string;
   sendResolved: boolean;
   to: string;
   from: string;
@@ -80,6 +82,7 @@ export function parseEmailConfig(raw: unknown, global: GlobalConfig, path: strin
   const t = strictMap(map.tls_config, tp, ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify', 'min_version', 'max_version']);
   const globalRequireTls = global.values.smtp_require_tls;
   return {
+    path,
     sendResolved: optBool(map, 'send_resolved', path) ?? false,
     to,
     from,

@@ -32,8 +32,8 @@ export class EmailNotifier implements Notifier {
   constructor(
     private readonly cfg: EmailConfig,
     templateFiles: string[],
-    path = 'email_configs',
   ) {
+    const path = cfg.path;
     this.sendResolved = cfg.sendResolved;
     const set = templateSetFor(templateFiles);
     this.headerT = compileTemplateFields(set, cfg.headers, `${path}.headers`);

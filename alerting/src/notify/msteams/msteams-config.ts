@@ -9,6 +9,8 @@ import { checkTemplateField } from '../../template/field-templates';
  * (it arrived in 0.26); fields and defaults follow 0.26's MSTeamsConfig.
  */
 export interface MsteamsConfig {
+  /** YAML path of the entry, so template errors found at create time name it. */
+  path: string;
   sendResolved: boolean;
   httpConfig: HttpClientConfig;
   webhookUrl?: string;
@@ -29,6 +31,7 @@ export function parseMsteamsConfig(raw: unknown, global: GlobalConfig, path: str
   };
   for (const [k, v] of Object.entries(templates)) checkTemplateField(v, child(path, k));
   return {
+    path,
     sendResolved: optBool(map, 'send_resolved', path) ?? true,
     httpConfig: map.http_config === undefined ? { ...global.httpConfig } : parseHttpConfig(map.http_config, child(path, 'http_config')),
     webhookUrl,

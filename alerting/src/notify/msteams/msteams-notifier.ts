@@ -16,8 +16,8 @@ export class MsteamsNotifier implements Notifier {
   constructor(
     private readonly cfg: MsteamsConfig,
     templateFiles: string[],
-    path = 'msteams_configs',
   ) {
+    const path = cfg.path;
     this.sendResolved = cfg.sendResolved;
     this.t = compileTemplateFields(templateSetFor(templateFiles), cfg.templates, path);
   }

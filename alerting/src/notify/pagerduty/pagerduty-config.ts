@@ -13,6 +13,8 @@ export const DEFAULT_DETAILS: Record<string, string> = {
 };
 
 export interface PagerdutyConfig {
+  /** YAML path of the entry, so template errors found at create time name it. */
+  path: string;
   sendResolved: boolean;
   httpConfig: HttpClientConfig;
   routingKey?: string;
@@ -80,6 +82,7 @@ export function parsePagerdutyConfig(raw: unknown, global: GlobalConfig, path: s
     return link;
   });
   return {
+    path,
     sendResolved: optBool(map, 'send_resolved', path) ?? true,
     httpConfig: map.http_config === undefined ? { ...global.httpConfig } : parseHttpConfig(map.http_config, child(path, 'http_config')),
     routingKey,

@@ -33,8 +33,8 @@ export class PagerdutyNotifier implements Notifier {
   constructor(
     private readonly cfg: PagerdutyConfig,
     templateFiles: string[],
-    path = 'pagerduty_configs',
   ) {
+    const path = cfg.path;
     this.sendResolved = cfg.sendResolved;
     const set = templateSetFor(templateFiles);
     this.t = compileTemplateFields(set, cfg.templates, path);

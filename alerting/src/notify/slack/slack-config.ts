@@ -41,6 +41,8 @@ export type SlackTemplateKey = keyof typeof SLACK_DEFAULTS;
 
 /** SlackConfig is one `slack_configs` entry after defaults (global slack_api_url included). */
 export interface SlackConfig {
+  /** YAML path of the entry, so template errors found at create time name it. */
+  path: string;
   sendResolved: boolean;
   httpConfig: HttpClientConfig;
   apiUrl?: string;
@@ -75,6 +77,7 @@ export function parseSlackConfig(raw: unknown, global: GlobalConfig, path: strin
   const fields = (optList(map, 'fields', path) ?? []).map((f, i) => parseField(f, child(child(path, 'fields'), i)));
   const actions = (optList(map, 'actions', path) ?? []).map((a, i) => parseAction(a, child(child(path, 'actions'), i)));
   return {
+    path,
     sendResolved: optBool(map, 'send_resolved', path) ?? false,
     httpConfig: map.http_config === undefined ? { ...global.httpConfig } : parseHttpConfig(map.http_config, child(path, 'http_config')),
     apiUrl,

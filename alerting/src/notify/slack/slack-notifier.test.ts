@@ -91,6 +91,6 @@ describe('slack_configs validation', () => {
   });
 
   test('a template naming a template nobody defines fails when the notifier is created', () => {
-    expect(() => create({ api_url: 'http://x/', title: '{{ template "team.title" . }}' })).toThrow(/title: invalid template: .*no such template "team.title"/);
+    expect(() => create({ api_url: 'http://x/', title: '{{ template "team.title" . }}' })).toThrow(/^receivers\[0\]\.slack_configs\[0\]\.title: invalid template: .*no such template "team.title"/);
   });
 });

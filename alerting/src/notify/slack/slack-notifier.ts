@@ -22,8 +22,8 @@ export class SlackNotifier implements Notifier {
   constructor(
     private readonly cfg: SlackConfig,
     templateFiles: string[],
-    path = 'slack_configs',
   ) {
+    const path = cfg.path;
     this.sendResolved = cfg.sendResolved;
     const set = templateSetFor(templateFiles);
     this.t = compileTemplateFields(set, cfg.templates, path);

@@ -9,6 +9,8 @@ import { checkTemplateField } from '../../template/field-templates';
  * Alertmanager integration). The payload is documented in docs/receivers-sms.md.
  */
 export interface SmsConfig {
+  /** YAML path of the entry, so template errors found at create time name it. */
+  path: string;
   sendResolved: boolean;
   httpConfig: HttpClientConfig;
   url?: string;
@@ -39,6 +41,7 @@ export function parseSmsConfig(raw: unknown, global: GlobalConfig, path: string)
   const maxLength = optInt(map, 'max_length', path) ?? 480;
   if (maxLength < 20) throw new ConfigFileError(child(path, 'max_length'), 'must be at least 20');
   return {
+    path,
     sendResolved: optBool(map, 'send_resolved', path) ?? true,
     httpConfig: map.http_config === undefined ? { ...global.httpConfig } : parseHttpConfig(map.http_config, child(path, 'http_config')),
     url,

@@ -21,8 +21,8 @@ export class SmsNotifier implements Notifier {
   constructor(
     private readonly cfg: SmsConfig,
     templateFiles: string[],
-    path = 'sms_configs',
   ) {
+    const path = cfg.path;
     this.sendResolved = cfg.sendResolved;
     this.message = compileTemplateFields(templateSetFor(templateFiles), { message: cfg.message }, path).message;
   }
