@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { toCsv } from '../domain/csv';
 import type { OrgStores } from '../stores/org-stores';
 import { allRows, AUDIT_VIEWS, csvColumns } from './audit-views';
@@ -18,7 +19,20 @@ export interface EvidenceFile {
  * their SHA-256 hashes (and the manifest's own hash), as one JSON document: what an inspector
  * asks for within 24 hours, verifiable with `sha256sum` after saving each file.
  */
-export async function buildEvidenceBundle(stores: OrgStores, from: Date, to: Date, generatedBy: string) {
+export function buildEvidenceBundle(stores: OrgStores, from: Date, to: Date, generatedBy: string) {
+  return trace.getTracer('freshtrack').startActiveSpan('control-plane.evidence-bundle', async (span) => {
+    try {
+      const bundle = await assemble(stores, from, to, generatedBy);
+      span.setAttribute('evidence.files', bundle.files.length);
+      span.setAttribute('evidence.rows', bundle.files.reduce((n, f) => n + f.rows, 0));
+      return bundle;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function assemble(stores: OrgStores, from: Date, to: Date, generatedBy: string) {
   const organization = await stores.inventory.organization();
   const files: EvidenceFile[] = [];
   for (const name of BUNDLED) {
