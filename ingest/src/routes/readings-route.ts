@@ -90,7 +90,7 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
           throw new AppError(items.status, `${items.field}: ${items.reason}`, { field: items.field, reason: items.reason });
         }
         opts.metrics.batchSize.observe(items.length);
-        const result = await opts.service.ingest(deviceKey, items, new Date());
+        const result = await opts.service.ingest(deviceKey, items, new Date(), requestId);
         const log = { org: deviceKey.orgSlug, requestId, readings: items.length, ...result, rejected: result.rejected.length };
         if (result.accepted + result.duplicates === 0) {
           outcome = 'invalid';

@@ -57,7 +57,7 @@ export class ReadingIngestService {
     private readonly logger: Logger,
   ) {}
 
-  async ingest(key: DeviceKeyRecord, items: unknown[], receivedAt: Date): Promise<IngestResult> {
+  async ingest(key: DeviceKeyRecord, items: unknown[], receivedAt: Date, requestId: string): Promise<IngestResult> {
     const { valid, rejected } = tracer.startActiveSpan('ingest.validate', (span) => {
       try {
         return validateReadings(items, receivedAt, this.settings.limits);
@@ -71,7 +71,7 @@ export class ReadingIngestService {
       const end = this.metrics.dbWriteDuration.startTimer();
       const outcome = await tracer.startActiveSpan('ingest.transaction', async (span) => {
         try {
-          return await withTransaction(this.pool, (client) => this.store(client, key, valid, rejected));
+          return await withTransaction(this.pool, (client) => this.store(client, key, valid, rejected, requestId));
         } finally {
           span.end();
         }
@@ -91,7 +91,13 @@ export class ReadingIngestService {
     return { accepted, duplicates, rejected };
   }
 
-  private async store(client: PoolClient, key: DeviceKeyRecord, valid: { index: number; reading: Reading }[], rejected: ReadingRejection[]) {
+  private async store(
+    client: PoolClient,
+    key: DeviceKeyRecord,
+    valid: { index: number; reading: Reading }[],
+    rejected: ReadingRejection[],
+    requestId: string,
+  ) {
     const externalIds = [...new Set(valid.map((v) => v.reading.sensorId))];
     const sensors = await lockSensorsByExternalId(client, key.orgId, externalIds);
     const rows: (ReadingRow & { reading: Reading })[] = [];
@@ -159,7 +165,7 @@ export class ReadingIngestService {
         span.end();
       }
     });
-    if (outbox.length) this.logger.info({ org: key.orgSlug, alerts: outbox.length }, 'excursion alerts queued');
+    if (outbox.length) this.logger.info({ org: key.orgSlug, requestId, alerts: outbox.map((o) => o.payload.labels.alertname) }, 'excursion alerts queued');
     return { accepted: inserted.size, duplicates, acceptedReadings, late };
   }
 
