@@ -1,15 +1,16 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { withTransaction, type Pool } from '../../../platform/db/pool';
+import type { Pool } from '../../../platform/db/pool';
 import type { RouterClient } from './router-client';
 
 /** The label marking outbox rows the control plane wrote (deploy alerts); ingest relays its own. */
 export const OUTBOX_SOURCE = 'control-plane';
 
 /**
- * startOutboxRelay delivers the control plane's alert_outbox rows to the router. Rows are
- * claimed with FOR UPDATE SKIP LOCKED inside a transaction, so replicas never send one
- * twice at the same time; a failure backs off exponentially and the row stays until sent.
+ * startOutboxRelay delivers the control plane's alert_outbox rows (deploy alerts) to the
+ * router, for deployments where no ingest relay runs. Rows are leased with FOR UPDATE SKIP
+ * LOCKED, so replicas never send one at the same time; a failure backs off exponentially and
+ * the row stays until sent (at least once; the router de-duplicates identical alerts).
  */
 export function startOutboxRelay(pool: Pool, router: RouterClient, logger: Logger, registry: Registry, everyMs = 2000): () => Promise<void> {
   const deliveries = new Counter({
@@ -21,27 +22,31 @@ export function startOutboxRelay(pool: Pool, router: RouterClient, logger: Logge
   let running: Promise<void> | undefined;
   let stopped = false;
   const tick = async () => {
-    await withTransaction(pool, async (client) => {
-      const { rows } = await client.query<{ id: string; payload: unknown; attempts: number }>(
-        `SELECT id::text AS id, payload, attempts FROM alert_outbox
-         WHERE delivered_at IS NULL AND next_attempt_at <= now() AND payload->'labels'->>'source' = $1
-         ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED`,
-        [OUTBOX_SOURCE],
+    // Lease the rows (next_attempt_at moves forward) and commit at once: no transaction stays
+    // open while the router is called (on the embedded single-backend database the router,
+    // in the same process, would wait for it), and a crashed relay's rows come back.
+    const { rows } = await pool.query<{ id: string; payload: unknown }>(
+      `UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = now() + interval '60 seconds'
+       WHERE id IN (SELECT id FROM alert_outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= now() AND payload->'labels'->>'source' = $1
+                    ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
+       RETURNING id::text AS id, payload`,
+      [OUTBOX_SOURCE],
+    );
+    if (!rows.length) return;
+    const ids = rows.map((r) => r.id);
+    const result = await router.postAlerts(rows.map((r) => r.payload));
+    deliveries.inc({ result: result.forwarded ? 'success' : 'failure' }, rows.length);
+    if (result.forwarded) {
+      await pool.query('UPDATE alert_outbox SET delivered_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
+    } else {
+      logger.warn({ error: result.error, rows: rows.length }, 'outbox delivery failed; will retry');
+      await pool.query(
+        `UPDATE alert_outbox SET last_error = $2, next_attempt_at = now() + make_interval(secs => least(300, 2 ^ least(attempts, 8)))
+         WHERE id = ANY($1::bigint[])`,
+        [ids, result.error ?? 'unknown'],
       );
-      if (!rows.length) return;
-      const result = await router.postAlerts(rows.map((r) => r.payload));
-      deliveries.inc({ result: result.forwarded ? 'success' : 'failure' }, rows.length);
-      if (result.forwarded) {
-        await client.query('UPDATE alert_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      } else {
-        logger.warn({ error: result.error, rows: rows.length }, 'outbox delivery failed; will retry');
-        await client.query(
-          `UPDATE alert_outbox SET attempts = attempts + 1, last_error = $2,
-             next_attempt_at = now() + make_interval(secs => least(300, 2 ^ least(attempts, 8))) WHERE id = ANY($1::bigint[])`,
-          [rows.map((r) => r.id), result.error ?? 'unknown'],
-        );
-      }
-    });
+    }
   };
   const timer = setInterval(() => {
     if (running || stopped) return;
