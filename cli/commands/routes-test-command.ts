@@ -31,15 +31,17 @@ Prints the receiver of every matching route, comma-separated, in route order. Wi
       process.exit(1);
     }
     const labels: Record<string, string> = {};
-    positionals.forEach((arg, i) => {
+    for (const arg of positionals) {
       try {
-        const m = !arg.includes('=') && i === 0 ? { name: 'alertname', value: arg, type: '=' } : parseMatcher(arg);
+        const m = parseMatcher(arg);
         if (m.type !== '=') throw new MatcherParseError(`only label=value pairs are allowed: ${arg}`);
         labels[m.name] = m.value;
       } catch (err) {
-        throw new ConfigError(`label ${i + 1}`, (err as Error).message);
+        // As amtool: exit 1 with the parse error.
+        process.stderr.write(`freshtrack routes test: Failed to parse labels: ${(err as Error).message}\n`);
+        process.exit(1);
       }
-    });
+    }
     const receivers = routeReceivers(route, labels).join(',');
     process.stdout.write(`${receivers}\n`);
     const expected = values['verify.receivers'] as string | undefined;

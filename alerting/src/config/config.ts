@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseDocument, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ConfigFileError } from './config-file-error';
 import { formatDuration } from './duration';
+import { goYamlStringify } from './go-yaml';
 import { child, optList, optStringList, optString, strictMap, type RawMap } from './fields';
 import { marshalGlobal, parseGlobal, type GlobalConfig } from './global-config';
 import { parseInhibitRule, type InhibitRuleConfig } from './inhibit-rule-config';
@@ -118,5 +119,5 @@ function marshalConfig(cfg: AlertmanagerConfig, intervalOrder: { key: string; na
     const named = intervalOrder.filter((o) => o.key === key);
     if (named.length) out[key] = named.map(({ name }) => ({ name, time_intervals: cfg.timeIntervals.get(name)!.map(marshalTimeInterval) }));
   }
-  return stringify(out, { indentSeq: false, lineWidth: 0 });
+  return goYamlStringify(out, ['weekdays', 'days_of_month', 'months', 'years']);
 }

@@ -3,8 +3,8 @@ import type { RawMap } from './fields';
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-function ranges(list: InclusiveRange[], name: (n: number) => string | number): (string | number)[] {
-  return list.map((r) => (r.begin === r.end ? name(r.begin) : `${name(r.begin)}:${name(r.end)}`));
+function ranges(list: InclusiveRange[], name: (n: number) => string | number): string[] {
+  return list.map((r) => (r.begin === r.end ? String(name(r.begin)) : `${name(r.begin)}:${name(r.end)}`));
 }
 
 const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

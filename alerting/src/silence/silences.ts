@@ -80,7 +80,8 @@ export class Silences {
     if (!sil) throw new SilenceNotFoundError();
     const now = this.clock.now();
     const state = silenceState(sil, now);
-    if (state === 'expired') throw new SilenceError(`silence ${id} already expired`);
+    // Observed on Alertmanager 0.25: expiring an expired silence succeeds and changes nothing.
+    if (state === 'expired') return;
     this.store.put({ ...sil, startsAt: state === 'pending' ? now : sil.startsAt, endsAt: now, updatedAt: now });
   }
 

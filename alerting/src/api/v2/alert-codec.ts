@@ -2,7 +2,7 @@ import type { AlertStatus } from '../../router/alert-router';
 import type { StoredAlert } from '../../provider/alert-store';
 import { fingerprint } from '../../types/fingerprint';
 import { formatApiTime } from '../../types/go-time';
-import { goTypeName, JsonBodyError, parseGoTime } from './go-json-parse';
+import { goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
 
 /** ApiValidationError is a go-openapi schema violation (422 with its code). */
 export class ApiValidationError extends Error {
@@ -37,7 +37,9 @@ function stringMap(v: unknown, field: string, struct: string): Record<string, st
 function time(v: unknown, field: string): Date | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(v)} into Go struct field PostableAlert.${field} of type string`);
-  return parseGoTime(v);
+  const d = parseGoTime(v);
+  // Go clients send the zero time for "unset"; Alertmanager treats it as absent.
+  return isGoZeroTime(d) ? undefined : d;
 }
 
 const isUri = (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/.test(s) || /^\/\S*$/.test(s);

@@ -42,6 +42,12 @@ export function goTypeName(v: unknown): string {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** isGoZeroTime: Go's zero time.Time, which Go clients (amtool) send for "unset". */
+export function isGoZeroTime(d: Date): boolean {
+  return d.getTime() === GO_ZERO_MS;
+}
+const GO_ZERO_MS = -62135596800000; // 0001-01-01T00:00:00Z
+
 /** parseGoTime accepts strfmt.DateTime (RFC 3339) and gives Go's error for anything else. */
 export function parseGoTime(value: string): Date {
   if (RFC3339.test(value)) {
