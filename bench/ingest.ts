@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   const url = dbUrl(name);
   const pool = createPool(url, { max: 4 });
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
+  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
