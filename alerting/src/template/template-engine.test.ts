@@ -114,6 +114,14 @@ describe('rejected at load time, naming the template and position', () => {
     ['{{ break }}', 'outside {{range}}'],
     ['{{ "a" | "b" }}', 'non executable command in pipeline stage 2'],
     ['{{ if .A }}{{ define "x" }}{{ end }}{{ end }}', 'define clause is only allowed at the top level'],
+    ['{{ .Recevier }}', "can't evaluate field Recevier in type *template.Data"],
+    ['{{ range .Alerts.Firing }}{{ .Labels.x }}{{ .Annotation }}{{ end }}', "can't evaluate field Annotation in type template.Alert"],
+    ['{{ .Alerts.Firing.Resolved }}', "can't evaluate field Resolved in type []template.Alert"],
+    ['{{ range .Status }}{{ end }}', "range can't iterate over a value of type string"],
+    ['{{ .CommonLabels.Remove }}', 'wrong number of args for Remove: want 1 got 0'],
+    ['{{ range .Alerts }}{{ .StartsAt.Month }}{{ end }}', "can't evaluate field Month in type time.Time"],
+    ['{{ with .CommonLabels.SortedPairs }}{{ range . }}{{ .Key }}{{ end }}{{ end }}', "can't evaluate field Key in type template.Pair"],
+    ['{{ define "mine" }}{{ .Nme }}{{ end }}{{ range .Alerts }}{{ template "mine" .Labels.SortedPairs }}{{ end }}', "can't evaluate field Nme in type template.Pairs"],
   ])('%s', (text, reason) => {
     const err = (() => {
       try {
@@ -125,11 +133,22 @@ describe('rejected at load time, naming the template and position', () => {
     })();
     expect(err).toBeInstanceOf(TemplateSyntaxError);
     expect((err as Error).message).toContain(reason);
-    expect((err as Error).message).toMatch(/^template: receivers\[0\]\.slack_configs\[0\]\.title:\d+:\d+: /);
+    // Errors inside a define name that template, as Go does.
+    expect((err as Error).message).toMatch(/^template: (receivers\[0\]\.slack_configs\[0\]\.title|mine):\d+:\d+: /);
   });
 
   test('a template file with a syntax error names the file and line', () => {
     expect(() => TemplateSet.withDefaults().addSource('mine.tmpl', '{{ define "x" }}\n{{ if }}{{ end }}{{ end }}')).toThrow(/^template: mine\.tmpl:2:\d+: missing value for if/);
+  });
+
+  test('the type checker accepts what works: label keys, templates called with other dots, unknown types', () => {
+    const ok = [
+      '{{ .CommonLabels.any_label }}{{ range .Alerts.Firing }}{{ .Labels.whatever }}{{ end }}',
+      '{{ template "__text_alert_list" .Alerts.Firing }}{{ template "email.default.html" . }}',
+      '{{ $a := index .Alerts 0 }}{{ $a.Anything }}',
+      '{{ range $k, $v := .GroupLabels }}{{ $k }}{{ $v }}{{ end }}{{ $x := 1 }}{{ $x = .Alerts }}{{ range $x }}{{ end }}',
+    ];
+    for (const text of ok) expect(() => set.compile(text, 'f')).not.toThrow();
   });
 
   test('a missing template reached through a define is caught when a field uses it', () => {
@@ -139,9 +158,9 @@ describe('rejected at load time, naming the template and position', () => {
 });
 
 describe('execution errors stay Go errors', () => {
-  test('an unknown field on a struct fails rendering with the field name', () => {
-    expect(() => render('{{ .Nope }}')).toThrow(TemplateExecError);
-    expect(() => render('{{ .Nope }}')).toThrow("can't evaluate field Nope in type *template.Data");
+  test('an unknown field the type checker cannot see fails rendering with the field name', () => {
+    expect(() => render('{{ (index .Alerts 0).Nope }}')).toThrow(TemplateExecError);
+    expect(() => render('{{ (index .Alerts 0).Nope }}')).toThrow("can't evaluate field Nope in type template.Alert");
   });
 
   test('comparing different kinds fails as in Go', () => {

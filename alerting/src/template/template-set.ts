@@ -8,6 +8,7 @@ import { compileGoRegexp } from './go-regexp';
 import { TemplateSyntaxError } from './lexer';
 import type { ListNode } from './nodes';
 import { parseTemplate, type FunctionChecker, type ParsedFile } from './parser';
+import { typeCheck } from './type-check';
 
 /** CompiledTemplate is one config field's template, checked at load and rendered per flush. */
 export interface CompiledTemplate {
@@ -97,6 +98,7 @@ export class TemplateSet {
     const refs = new Map(this.refs);
     this.mergeInto(templates, refs, fieldPath, parsed);
     checkReachable(fieldPath, parsed, templates, refs);
+    typeCheck(fieldPath, parsed.body, templates);
     const execOpts = { templates, funcs: FUNCS, html: opts.html === true };
     return { source: text, render: (data) => execute(fieldPath, parsed.body, data, execOpts) };
   }
