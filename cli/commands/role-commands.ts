@@ -56,12 +56,8 @@ export const controlPlaneCommand = singleRoleCommand(
   'CONTROL_PLANE_LISTEN_ADDRESS',
   CONTROL_PLANE_DEFAULT_PORT,
 );
-export const exportersCommand = singleRoleCommand(
-  'exporters',
-  'Serve the PgBouncer, backup and certificate exporters',
-  'EXPORTERS_LISTEN_ADDRESS',
-  EXPORTERS_DEFAULT_PORT,
-);
+// The exporters take the reference exporters' flags, so their command has its own file.
+export { exportersCommand } from './exporters-command';
 // The alerting role takes Alertmanager's flags (--config.file, --web.external-url…).
 export { alertingCommand } from './alerting-command';
 

@@ -9,11 +9,20 @@ export type MetricType = 'gauge' | 'counter';
  * failed handshake; pgbouncer_exporter skips columns an older PgBouncer lacks).
  */
 export class MetricSink {
-  private readonly metrics = new Map<string, Gauge<string> | Counter<string>>();
+  constructor(
+    readonly registry: Registry,
+    /** Labels added to every series (e.g. {target, module} when /metrics probes several targets). */
+    private readonly extra: Record<string, string> = {},
+    private readonly metrics = new Map<string, Gauge<string> | Counter<string>>(),
+  ) {}
 
-  constructor(readonly registry: Registry) {}
+  /** withLabels returns a sink writing into the same metric families with more labels on every series. */
+  withLabels(extra: Record<string, string>): MetricSink {
+    return new MetricSink(this.registry, { ...this.extra, ...extra }, this.metrics);
+  }
 
-  set(type: MetricType, name: string, help: string, value: number, labels: Record<string, string> = {}): void {
+  set(type: MetricType, name: string, help: string, value: number, own: Record<string, string> = {}): void {
+    const labels = { ...this.extra, ...own };
     let metric = this.metrics.get(name);
     if (!metric) {
       const opts = { name, help, labelNames: Object.keys(labels), registers: [this.registry] };

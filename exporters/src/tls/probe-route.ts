@@ -28,12 +28,11 @@ export interface ProbeRunOptions {
 }
 
 /**
- * runProbe performs one probe into `registry`: probe_success and probe_duration_seconds are
+ * runProbe performs one probe into `sink`: probe_success and probe_duration_seconds are
  * always there, the prober adds the rest. Failures (refused, hostname mismatch, untrusted,
  * expired) are probe_success 0 with the reason in the log, never an exception.
  */
-export async function runProbe(opts: ProbeRunOptions, registry: Registry, target: string, module: ProbeModule, timeoutMs: number, logs: string[]): Promise<boolean> {
-  const sink = new MetricSink(registry);
+export async function runProbe(opts: ProbeRunOptions, sink: MetricSink, target: string, module: ProbeModule, timeoutMs: number, logs: string[]): Promise<boolean> {
   const log = (msg: string) => logs.push(`${new Date().toISOString()} ${msg}`);
   const started = performance.now();
   let success = false;
@@ -66,7 +65,7 @@ export function probeHandler(opts: ProbeRunOptions): RequestHandler {
     }
     const registry = new Registry();
     const logs: string[] = [];
-    await runProbe(opts, registry, target, module, probeTimeoutMs(req, module), logs);
+    await runProbe(opts, new MetricSink(registry), target, module, probeTimeoutMs(req, module), logs);
     const metrics = await registry.metrics();
     if (req.query.debug === 'true') {
       return void res.type('text/plain').send(`Logs for the probe:\n${logs.join('\n')}\n\nMetrics that would have been returned:\n${metrics}`);
