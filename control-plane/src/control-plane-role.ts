@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import { databaseReadiness } from '../../platform/db/readiness';
 import { startHttpService } from '../../platform/http/http-service';
 import type { ListenAddress } from '../../platform/config/listen-address';
@@ -40,6 +41,12 @@ export async function startControlPlane(ctx: RoleContext, listen: ListenAddress)
     logger: ctx.logger,
     authenticator: new Authenticator(createJwtVerifier(config, ctx.pool), config.claims, ctx.pool),
     router,
+    authFailures: new Counter({
+      name: 'control_plane_auth_failures_total',
+      help: 'Requests refused by authentication (401) or authorization (403), by route pattern',
+      labelNames: ['status', 'route'],
+      registers: [ctx.registry],
+    }),
     localJwks: local ? () => publicJwks(ctx.pool) : undefined,
   };
   const openapi = buildOpenApi(CONTROL_PLANE_ROUTES, EXTRA_PATHS, '1.0.0');

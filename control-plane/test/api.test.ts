@@ -230,6 +230,10 @@ describe('control plane API (real PostgreSQL, production build)', () => {
     const bad = await api(cp.url, 'post', '/v1/alert-notifications', WEBHOOK_TOKEN, { ...payload, version: '3' });
     expect(bad.json.field).toBe('version');
     expect((await cp.db.pool.query('SELECT count(*)::int AS n FROM received_alert_notifications')).rows[0].n).toBe(1);
+    const labelled = { ...payload, groupKey: '{}:{org="alpha"}', alerts: [{ status: 'firing', labels: { alertname: 'TemperatureExcursion', org: 'alpha' } }] };
+    expect((await api(cp.url, 'post', '/v1/alert-notifications', WEBHOOK_TOKEN, labelled)).status).toBe(202);
+    const received = await api(cp.url, 'get', '/v1/alert-notifications', token(org.orgId, 'responder'));
+    expect(received.json.items.map((n: { groupKey: string }) => n.groupKey)).toEqual(['{}:{org="alpha"}']);
   });
 
   test('retention deletes old records except under legal hold', async () => {

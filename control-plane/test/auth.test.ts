@@ -57,6 +57,12 @@ describe('authentication and hardening, local development issuer', () => {
     expect((await api(cp.url, 'get', '/v1/sites', token('acme', ['auditor', 'other-app-role']))).status).toBe(200);
   });
 
+  test('refusals are counted by status and route pattern', async () => {
+    const metrics = await api(cp.url, 'get', '/metrics');
+    expect(metrics.text).toMatch(/control_plane_auth_failures_total\{[^}]*status="401",route="\/v1\/sites"[^}]*\} [1-9]/);
+    expect(metrics.text).toMatch(/control_plane_auth_failures_total\{[^}]*status="403",route="\/v1\/sites"[^}]*\} [1-9]/);
+  });
+
   test('the /audit cookie is not accepted by the JSON API', async () => {
     const res = await api(cp.url, 'get', '/v1/sites', undefined, undefined, { cookie: `ft_session=${token(orgId, 'admin')}` });
     expect(res.status).toBe(401);

@@ -73,6 +73,11 @@ describe('cross-organization isolation on every route', () => {
     keyId = key.json.id;
     victim.markers.push(holdId, keyId, 'VICTIM-HOLD-REASON', 'VICTIM-KEY', key.json.prefix);
     await api(cp.url, 'post', '/v1/deployments', admin, { version: 'VICTIM-V1', environment: 'prod', result: 'success' });
+    await cp.db.pool.query(
+      `INSERT INTO received_alert_notifications (receiver, status, group_key, alert_count, payload)
+       VALUES ('cp', 'firing', 'VICTIM-RECEIVED', 1, '{"alerts": [{"labels": {"org": "victim"}}]}')`,
+    );
+    victim.markers.push('VICTIM-RECEIVED');
     victim.markers.push('VICTIM-V1');
   });
   afterAll(() => cp?.stop());

@@ -64,6 +64,7 @@ export function mountRoutes(app: Express, routes: AnyRoute[], services: ControlP
         });
         send(res, result);
       } catch (err) {
+        if (err instanceof UnauthorizedError || err instanceof ForbiddenError) services.authFailures.inc({ status: String(err.statusCode), route: route.path });
         next(err);
       }
     };

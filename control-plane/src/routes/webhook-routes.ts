@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ANY_ROLE } from '../domain/roles';
 import { defineRoute, type AnyRoute } from '../http/route-spec';
+import { isoTime, pageQuery } from '../http/validation';
 
 /** The fields of an Alertmanager webhook payload (version 4) the control plane relies on. */
 const webhookPayload = z
@@ -28,5 +30,10 @@ export const webhookRoutes: AnyRoute[] = [
       );
       return { status: 202, json: { id: rows[0].id, alerts: body.alerts.length } };
     },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/alert-notifications', summary: 'Webhook notifications received for alerts labelled with the caller\'s organization', tag: 'notifications', auth: 'user', scope: 'org', roles: ANY_ROLE,
+    query: z.object({ from: isoTime().optional(), to: isoTime().optional(), limit: pageQuery.limit, cursor: pageQuery.cursor }),
+    handler: async ({ stores, query }) => ({ json: await stores.auditViews.receivedNotifications(query) }),
   }),
 ];

@@ -115,4 +115,22 @@ export class AuditViewStore {
     );
     return pageOf(rows, f.limit, (r) => iso(r, 'sentAt'), (r) => String(r.id));
   }
+
+  /** Webhook payloads the control plane received whose alerts carry this organization's `org` label. */
+  async receivedNotifications(f: RangeFilter): Promise<Page<Row>> {
+    const c = cursorOf(f.cursor);
+    const rows = await query<Row>(
+      this.db,
+      `SELECT n.id::text AS id, n.received_at AS "receivedAt", n.receiver, n.status, n.group_key AS "groupKey", n.alert_count AS "alertCount",
+              n.payload->'commonLabels' AS "commonLabels", n.payload->'commonAnnotations' AS "commonAnnotations"
+       FROM received_alert_notifications n, organizations o
+       WHERE o.id = $1 AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(n.payload->'alerts', '[]'::jsonb)) al
+                                   WHERE al->'labels'->>'org' IN (o.id::text, o.slug))
+         AND ($2::timestamptz IS NULL OR n.received_at >= $2) AND ($3::timestamptz IS NULL OR n.received_at < $3)
+         AND ($4::timestamptz IS NULL OR (n.received_at, n.id) < ($4, $5::bigint))
+       ORDER BY n.received_at DESC, n.id DESC LIMIT $6`,
+      [this.orgId, f.from ?? null, f.to ?? null, c?.key ?? null, c?.id ?? null, f.limit + 1],
+    );
+    return pageOf(rows, f.limit, (r) => iso(r, 'receivedAt'), (r) => String(r.id));
+  }
 }
