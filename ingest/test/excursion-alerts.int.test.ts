@@ -10,6 +10,7 @@ import { startRouterSink, type RouterSink } from './router-sink';
 
 let db: TestDatabase;
 let sink: RouterSink;
+let replica: RouterSink;
 let ingest: InProcessIngest;
 const minute = 60_000;
 const t0 = Date.now() - 6 * 3_600_000;
@@ -18,9 +19,11 @@ const at = (min: number) => iso(t0 + min * minute);
 beforeAll(async () => {
   db = await createTestDatabase();
   sink = await startRouterSink();
+  replica = await startRouterSink();
   // The scheduled jobs are run by hand below; keep the cron schedules out of their way.
   ingest = await startTestIngest(db.pool, {
-    ALERTMANAGER_URLS: sink.url,
+    // Two router replicas: like Prometheus, ingest posts every alert to each.
+    ALERTMANAGER_URLS: `${sink.url},${replica.url}`,
     ALERT_RESEND_INTERVAL_SECONDS: '3600',
     SENSOR_OFFLINE_SWEEP_CRON: '0 0 1 1 *',
     READINGS_PARTITION_CRON: '0 0 1 1 *',
@@ -30,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ingest?.stop();
   await sink?.close();
+  await replica?.close();
   await db?.drop();
 });
 
@@ -50,6 +54,9 @@ it('opens after the delay, posts the alert to the router, and resolves after the
   expect(firing.annotations.summary).toMatch(/9\.0 °C \(48\.2 °F\)/);
   expect(firing.annotations.since).toBe(at(5));
   expect(firing.startsAt).toBe(at(15));
+  expect(firing.annotations.runbook_url).toMatch(/\/temperature-excursion$/);
+  const onReplica = await waitFor(async () => replica.alerts.find((a) => a.labels.sensor === s));
+  expect(onReplica).toEqual(firing);
 
   // 4.5 °C is inside the 5 °C limit but not by the 1 °C hysteresis: still open.
   await post(org.key, s, [[20, 4.5]]);

@@ -1,0 +1,30 @@
+import { validate } from 'node-cron';
+import { ConfigError } from '../../../platform/config/config-error';
+import { parseIngestConfig } from './ingest-config';
+
+describe('parseIngestConfig', () => {
+  it('defaults to the bundled router and the documented limits', () => {
+    const c = parseIngestConfig({ ALERTING_LISTEN_ADDRESS: '127.0.0.1:9999' }, validate);
+    expect(c.alertmanagerUrls).toEqual(['http://127.0.0.1:9999']);
+    expect(c).toMatchObject({ maxBatch: 5000, retentionDays: 730, maxFutureSkewSeconds: 300, resendIntervalSeconds: 60 });
+  });
+
+  it('accepts several routers, comma-separated', () => {
+    expect(parseIngestConfig({ ALERTMANAGER_URLS: 'http://a:9093/, https://b:9093' }, validate).alertmanagerUrls).toEqual([
+      'http://a:9093',
+      'https://b:9093',
+    ]);
+  });
+
+  it.each([
+    [{ ALERTMANAGER_URLS: 'ftp://x' }, 'ALERTMANAGER_URLS'],
+    [{ ALERTMANAGER_URLS: ' , ' }, 'ALERTMANAGER_URLS'],
+    [{ INGEST_MAX_BATCH: 'lots' }, 'INGEST_MAX_BATCH'],
+    [{ READINGS_RETENTION_DAYS: '7' }, 'READINGS_RETENTION_DAYS'],
+    [{ SENSOR_OFFLINE_SWEEP_CRON: 'every minute' }, 'SENSOR_OFFLINE_SWEEP_CRON'],
+    [{ ALERT_DASHBOARD_URL: 'grafana' }, 'ALERT_DASHBOARD_URL'],
+  ])('rejects %j naming %s', (env, field) => {
+    expect(() => parseIngestConfig(env, validate)).toThrow(ConfigError);
+    expect(() => parseIngestConfig(env, validate)).toThrow(new RegExp(`: ${field}:`));
+  });
+});
