@@ -38,6 +38,8 @@ export class BackupScheduler {
   private readonly lastSuccess: Gauge<'job'>;
   private readonly duration: Gauge<'job'>;
   private readonly owner = `${hostname()}:${process.pid}`;
+  /** Jobs in flight: shutdown waits for them, so a script is never cut off mid-write. */
+  private readonly inFlight = new Set<Promise<number>>();
 
   constructor(
     private readonly config: BackupScheduleConfig,
@@ -66,6 +68,7 @@ export class BackupScheduler {
 
   async stop(): Promise<void> {
     await Promise.all(this.tasks.map((t) => t.destroy()));
+    await Promise.all([...this.inFlight]);
   }
 
   /** claim returns true when this replica won the slot (job, scheduledFor). */
@@ -95,6 +98,16 @@ export class BackupScheduler {
 
   /** run executes one job now; resolves with the script's exit code (its history row is written by the script). */
   async run(job: BackupJob, triggeredBy: string): Promise<number> {
+    const running = this.execute(job, triggeredBy);
+    this.inFlight.add(running);
+    try {
+      return await running;
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+
+  private async execute(job: BackupJob, triggeredBy: string): Promise<number> {
     const span = trace.getTracer('freshtrack').startSpan(`exporters.backup.${job}`);
     const started = performance.now();
     const code = await new Promise<number>((resolve) => {
