@@ -2,12 +2,15 @@ import { Document, isMap, isScalar, isSeq, visit, type Scalar } from 'yaml';
 
 const YAML11_NON_STRING =
   /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|<<|=)$/;
+// Control characters force quoting, as in go-yaml's emitter.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\n\t\u0000-\u001f\u007f]/;
 const INDICATORS_FIRST = new Set('#,[]{}&*!|>\'"%@`');
 
 /** plainAllowed mirrors go-yaml's emitter analysis of whether a scalar may stay unquoted. */
 function plainAllowed(s: string, flow: boolean): boolean {
   if (s === '' || /^\s|\s$/.test(s) || s.startsWith('---') || s.startsWith('...')) return false;
-  if (/[\n\t\u0000-\u001f\u007f]/.test(s)) return false;
+  if (CONTROL.test(s)) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     const followedBySpace = i + 1 >= s.length || /\s/.test(s[i + 1]);
@@ -45,7 +48,7 @@ export function goYamlStringify(value: unknown, flowKeys: string[] = []): string
       const flow = (isSeq(parent) || isMap(parent)) && Boolean(parent.flow);
       const s = node.value;
       if (YAML11_NON_STRING.test(s)) node.type = 'QUOTE_DOUBLE';
-      else if (!plainAllowed(s, flow)) node.type = /[\n\u0000-\u001f\u007f]/.test(s) ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+      else if (!plainAllowed(s, flow)) node.type = CONTROL.test(s) ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
       else node.type = 'PLAIN';
     },
   });
