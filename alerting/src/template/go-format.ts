@@ -5,44 +5,106 @@
  * against the real Alertmanager's.
  */
 
-/** formatFloat is strconv.FormatFloat(v, verb, prec, 64) for verbs e, f, g. */
+/**
+ * formatFloat is strconv.FormatFloat(v, verb, prec, 64) for verbs e, f, g. With a precision
+ * it rounds the exact binary value half-to-even as Go does (`%.1f` of 2.25 is `2.2`, where
+ * JavaScript's toFixed gives `2.3`); prec -1 is the shortest representation.
+ */
 export function formatFloat(v: number, verb: 'e' | 'f' | 'g', prec: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (verb === 'f') return v.toFixed(prec < 0 ? fracDigits(v) : prec);
-  if (verb === 'e') return goExp(prec < 0 ? v.toExponential() : v.toExponential(prec));
-  // %g: shortest digits decide between %e and %f, as strconv does.
-  const shortest = prec < 0;
-  const exp = v === 0 ? 0 : Number(v.toExponential().split('e')[1]);
-  const digits = v === 0 ? 1 : v.toExponential().split('e')[0].replace(/[-.]/g, '').length;
-  let eprec = shortest ? 6 : prec === 0 ? 1 : prec;
-  if (!shortest && eprec > digits && digits >= exp + 1) eprec = digits;
-  if (exp < -4 || exp >= eprec) {
-    const s = shortest ? v.toExponential() : v.toExponential(Math.max(eprec - 1, 0));
-    return goExp(shortest ? s : trimZerosExp(s));
+  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+  const x = Math.abs(v);
+  let digits: string;
+  let exp: number; // decimal exponent of the first digit
+  if (prec < 0) {
+    const [m, e] = x.toExponential().split('e');
+    digits = m.replace('.', '');
+    exp = Number(e);
+  } else {
+    const sig = verb === 'f' ? undefined : verb === 'e' ? prec + 1 : Math.max(prec, 1);
+    [digits, exp] = roundExact(x, sig, verb === 'f' ? prec : undefined);
   }
-  if (shortest) return String(v).includes('e') ? v.toFixed(Math.max(digits - exp - 1, 0)) : String(v);
-  return trimZeros(v.toFixed(Math.max(eprec - exp - 1, 0)));
+  if (x === 0) exp = 0;
+  if (verb === 'g') {
+    const eprec = prec < 0 ? 6 : Math.max(prec, 1);
+    digits = digits.replace(/0+$/, '') || '0';
+    if (exp < -4 || exp >= eprec) return sign + expForm(digits, exp, digits.length - 1);
+    return sign + fixedForm(digits, exp, Math.max(digits.length - exp - 1, 0));
+  }
+  if (verb === 'e') return sign + expForm(digits, exp, prec < 0 ? digits.length - 1 : prec);
+  return sign + fixedForm(digits, exp, prec < 0 ? Math.max(digits.length - exp - 1, 0) : prec);
 }
 
-function fracDigits(v: number): number {
-  const s = String(v);
-  const i = s.indexOf('.');
-  return i === -1 ? 0 : s.length - i - 1;
+function expForm(digits: string, exp: number, frac: number): string {
+  const d = digits.padEnd(frac + 1, '0');
+  const mant = frac > 0 ? `${d[0]}.${d.slice(1, frac + 1)}` : d[0];
+  const e = Math.abs(exp);
+  return `${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
 }
 
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+function fixedForm(digits: string, exp: number, frac: number): string {
+  // digits × 10^(exp - len + 1): lay them out around the decimal point.
+  let int: string;
+  let fr: string;
+  if (exp >= 0) {
+    const d = digits.padEnd(exp + 1, '0');
+    int = d.slice(0, exp + 1);
+    fr = d.slice(exp + 1);
+  } else {
+    int = '0';
+    fr = '0'.repeat(-exp - 1) + digits;
+  }
+  fr = fr.padEnd(frac, '0').slice(0, frac);
+  return frac > 0 ? `${int}.${fr}` : int;
 }
 
-function trimZerosExp(s: string): string {
-  const [m, e] = s.split('e');
-  return `${trimZeros(m)}e${e}`;
+/** exactDecimal is the exact decimal expansion of a finite double: integer and fraction digits. */
+function exactDecimal(x: number): [string, string] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const expBits = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e = -1074;
+  if (expBits !== 0) {
+    mant |= 1n << 52n;
+    e = expBits - 1075;
+  }
+  if (e >= 0) return [(mant << BigInt(e)).toString(), ''];
+  const s = (mant * 5n ** BigInt(-e)).toString().padStart(-e + 1, '0');
+  return [s.slice(0, s.length + e), s.slice(s.length + e)];
 }
 
-/** goExp turns JavaScript's `1.5e+6` into Go's `1.5e+06` (at least two exponent digits). */
-function goExp(s: string): string {
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
+/**
+ * roundExact rounds |x| half-to-even to `sig` significant digits or `frac` fraction digits
+ * and returns the digits with the decimal exponent of the first one.
+ */
+function roundExact(x: number, sig: number | undefined, frac: number | undefined): [string, number] {
+  const [int, fr] = exactDecimal(x);
+  const all = (int + fr).replace(/^0+/, '');
+  const intLen = int.replace(/^0+/, '').length;
+  const lead = intLen > 0 ? 0 : fr.length - fr.replace(/^0+/, '').length; // zeros after the point
+  let exp = intLen > 0 ? intLen - 1 : -(lead + 1);
+  if (all === '') return ['0', 0];
+  const keepN = sig !== undefined ? sig : exp + 1 + frac!;
+  if (keepN <= 0) {
+    // Everything rounds away: the result is 0 or one unit in the last kept place.
+    const up = keepN === 0 && (all[0] > '5' || (all[0] === '5' && /[1-9]/.test(all.slice(1))));
+    return up ? ['1', exp + 1] : ['0', 0];
+  }
+  let kept = all.slice(0, keepN).padEnd(keepN, '0');
+  const rest = all.slice(keepN);
+  const half = rest[0] === '5' && !/[1-9]/.test(rest.slice(1));
+  const roundUp = rest !== '' && (rest[0] > '5' || (rest[0] === '5' && !half) || (half && Number(kept[kept.length - 1]) % 2 === 1));
+  if (roundUp) {
+    const bumped = (BigInt(kept) + 1n).toString();
+    if (bumped.length > kept.length) {
+      exp++;
+      kept = sig !== undefined ? bumped.slice(0, keepN) : bumped;
+    } else kept = bumped;
+  }
+  return [kept, exp];
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

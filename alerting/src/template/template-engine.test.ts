@@ -61,6 +61,7 @@ describe('rendering', () => {
     ['index on slices and maps', '{{ index .Alerts 1 | printf "%T" }} {{ index .CommonLabels "zone" }}', 'template.Alert z'],
     ['comparisons', '{{ lt 1 2 }} {{ ge "b" "a" }} {{ eq 1 2 3 1 }} {{ ne "a" "a" }}', 'true true true false'],
     ['float printing as Go %v', '{{ 1.5 }} {{ 1e6 }} {{ 3.0 }} {{ 0.00001 }}', '1.5 1e+06 3 1e-05'],
+    ['printf rounds the exact value half to even, as Go', '{{ printf "%.1f %.0f %.2f %.1f %.3g %e" 2.25 2.5 0.125 2.35 123456.0 1.0 }}', '2.2 2 0.12 2.4 1.23e+05 1.000000e+00'],
     ['print spacing', '{{ print 1 2 "a" 3 }}', '1 2a3'],
     ['printf verbs and errors', '{{ printf "%03d|%-3s|%q|%d" 7 "a" "b" "x" }}', '007|a  |"b"|%!d(string=x)'],
     ['html, js, urlquery', '{{ html "<&>" }} {{ js "a\'b" }} {{ urlquery "a b/c" }}', "&lt;&amp;&gt; a\\'b a+b%2Fc"],

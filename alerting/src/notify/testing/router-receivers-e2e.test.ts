@@ -20,7 +20,7 @@ global:
 route:
   receiver: all
   group_by: [alertname]
-  group_wait: 1s
+  group_wait: 3s
   group_interval: 1s
   repeat_interval: 1h
 receivers:
@@ -39,10 +39,9 @@ receivers:
     text: '{{ template "__text_alert_list" .Alerts }}'
 `;
 
-const base = Date.now();
-const alerts = [
-  { labels: { alertname: 'E2E', site: 'store-9', instance: 'a' }, annotations: { summary: 'Walk-in cooler above 5°C' }, startsAt: new Date(base - 120_000).toISOString(), endsAt: new Date(base + 3_600_000).toISOString(), generatorURL: 'http://prom.example/graph' },
-  { labels: { alertname: 'E2E', site: 'store-9', instance: 'b' }, annotations: { summary: 'Walk-in cooler above 5°C' }, startsAt: new Date(base - 60_000).toISOString(), endsAt: new Date(base + 3_600_000).toISOString(), generatorURL: '' },
+const alerts = (base: number) => [
+  { labels: { alertname: 'E2E', site: 'store-9', instance: 'a' }, annotations: { summary: 'Walk-in cooler above 5°C' }, startsAt: new Date(base - 1_000).toISOString(), endsAt: new Date(base + 3_600_000).toISOString(), generatorURL: 'http://prom.example/graph' },
+  { labels: { alertname: 'E2E', site: 'store-9', instance: 'b' }, annotations: { summary: 'Walk-in cooler above 5°C' }, startsAt: new Date(base - 500).toISOString(), endsAt: new Date(base + 3_600_000).toISOString(), generatorURL: '' },
 ];
 
 function normalise(text: string, router: RunningRouter): string {
@@ -59,7 +58,9 @@ beforeAll(async () => {
   }
   sides[0].router = await startRealAlertmanager(config(sides[0].http.url, sides[0].smtp.port));
   sides[1].router = await startOurRouter(config(sides[1].http.url, sides[1].smtp.port), db.url);
-  for (const s of sides) expect((await postJson(`${s.router!.url}/api/v2/alerts`, alerts)).status).toBe(200);
+  // Recent start times, so group_wait batches both alerts into the first notification.
+  const batch = alerts(Date.now());
+  for (const s of sides) expect((await postJson(`${s.router!.url}/api/v2/alerts`, batch)).status).toBe(200);
   await waitFor(async () => sides.every((s) => s.http.requests.filter((r) => r.path === '/slack').length >= 1 && s.http.requests.some((r) => r.path === '/pd') && s.smtp.mails.length >= 1), 60_000, 200);
 }, 180_000);
 
