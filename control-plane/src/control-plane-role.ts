@@ -13,6 +13,7 @@ import { buildOpenApi } from './http/openapi';
 import { CONTROL_PLANE_ROUTES } from './routes/route-table';
 import type { ControlPlaneServices } from './services/control-plane-services';
 import { startOutboxRelay } from './services/outbox-relay';
+import { startRetentionSchedule } from './services/retention-scheduler';
 import { RouterClient } from './services/router-client';
 
 export const CONTROL_PLANE_DEFAULT_PORT = 8080;
@@ -69,6 +70,9 @@ export async function startControlPlane(ctx: RoleContext, listen: ListenAddress)
   ctx.shutdown.register('control-plane http', service.close);
   if (config.outboxRelay && router.configured) {
     ctx.shutdown.register('control-plane outbox relay', startOutboxRelay(ctx.pool, router, ctx.logger, ctx.registry));
+  }
+  if (config.retentionSchedule) {
+    ctx.shutdown.register('control-plane retention schedule', startRetentionSchedule(ctx.pool, config.retentionSchedule, config.retentionDefaultDays, ctx.logger));
   }
   const notes = [`${service.url}/openapi.json   ${service.url}/audit`];
   if (local) notes.push(`local development issuer: mint a token with 'freshtrack token --org ORG --role admin'`);

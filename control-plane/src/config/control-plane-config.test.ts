@@ -4,7 +4,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, parseControlPlaneConfig } from './control
 describe('control plane configuration', () => {
   test('defaults: local issuer, no CORS, 2-year retention', () => {
     const c = parseControlPlaneConfig({});
-    expect(c).toMatchObject({ jwksUrl: undefined, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, corsOrigins: [], retentionDefaultDays: 730, claims: { org: 'org', role: 'role', name: 'name' } });
+    expect(c).toMatchObject({ jwksUrl: undefined, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, corsOrigins: [], retentionDefaultDays: 730, retentionSchedule: '17 3 * * *', claims: { org: 'org', role: 'role', name: 'name' } });
   });
 
   test.each([
@@ -15,6 +15,7 @@ describe('control plane configuration', () => {
     [{ CONTROL_PLANE_WEBHOOK_TOKEN: 'short' }, 'CONTROL_PLANE_WEBHOOK_TOKEN'],
     [{ CONTROL_PLANE_BODY_LIMIT: 'lots' }, 'CONTROL_PLANE_BODY_LIMIT'],
     [{ CONTROL_PLANE_RETENTION_DAYS: '-1' }, 'CONTROL_PLANE_RETENTION_DAYS'],
+    [{ CONTROL_PLANE_RETENTION_SCHEDULE: 'daily' }, 'CONTROL_PLANE_RETENTION_SCHEDULE'],
   ])('%j is rejected naming %s', (env, field) => {
     expect(() => parseControlPlaneConfig(env)).toThrow(ConfigError);
     try {

@@ -1,3 +1,4 @@
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from '../../../platform/config/config-error';
 import { parseConfig, readSecret, setting, type Env } from '../../../platform/config/env';
@@ -23,6 +24,8 @@ export interface ControlPlaneConfig {
   /** Bearer token the router must present on POST /v1/alert-notifications, when set. */
   webhookToken?: string;
   retentionDefaultDays: number;
+  /** node-cron expression for scheduled retention, or undefined when set to `off`. */
+  retentionSchedule?: string;
   /** Whether the control plane relays its own alert_outbox rows (deploy alerts) to the router. */
   outboxRelay: boolean;
 }
@@ -40,6 +43,7 @@ const schema = z.object({
   ALERTMANAGER_URL: setting.url().optional(),
   CONTROL_PLANE_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CONTROL_PLANE_RETENTION_DAYS: setting.positiveInt().default(DEFAULT_RETENTION_DAYS),
+  CONTROL_PLANE_RETENTION_SCHEDULE: z.string().refine((v) => v === 'off' || validateCron(v), 'must be a cron expression or "off"').default('17 3 * * *'),
   CONTROL_PLANE_OUTBOX_RELAY: setting.bool().default('true'),
 });
 
@@ -69,6 +73,7 @@ export function parseControlPlaneConfig(env: Env): ControlPlaneConfig {
     alertmanagerUrl: c.ALERTMANAGER_URL?.replace(/\/+$/, ''),
     webhookToken: c.CONTROL_PLANE_WEBHOOK_TOKEN,
     retentionDefaultDays: c.CONTROL_PLANE_RETENTION_DAYS,
+    retentionSchedule: c.CONTROL_PLANE_RETENTION_SCHEDULE === 'off' ? undefined : c.CONTROL_PLANE_RETENTION_SCHEDULE,
     outboxRelay: c.CONTROL_PLANE_OUTBOX_RELAY,
   };
 }
