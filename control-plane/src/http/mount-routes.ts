@@ -51,7 +51,8 @@ export function mountRoutes(app: Express, routes: AnyRoute[], services: ControlP
         for (const [name, value] of Object.entries(req.params)) {
           if (/Id$/.test(name) && !UUID.test(value)) throw new NotFoundError(name.replace(/Id$/, ''));
         }
-        if (route.body && ['post', 'put', 'patch'].includes(route.method) && req.get('content-length') !== '0' && req.body !== undefined && !req.is('application/json') && req.get('content-type')) {
+        // A body sent as anything but JSON is refused outright rather than read as empty.
+        if (route.body && req.get('content-type') && !req.is('application/json')) {
           throw new AppError(415, 'request body must be application/json');
         }
         const result = await route.handler({
