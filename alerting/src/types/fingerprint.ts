@@ -19,10 +19,17 @@ export function fingerprint(labels: LabelSet): string {
     lo = loProduct >>> 0;
     hi = newHi >>> 0;
   };
+  const feedString = (s: string) => {
+    // ASCII fast path; anything else is hashed over its UTF-8 bytes.
+    let ascii = true;
+    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+    if (ascii) for (let i = 0; i < s.length; i++) feed(s.charCodeAt(i));
+    else for (const b of encoder.encode(s)) feed(b);
+  };
   for (const name of Object.keys(labels).sort()) {
-    for (const b of encoder.encode(name)) feed(b);
+    feedString(name);
     feed(0xff);
-    for (const b of encoder.encode(labels[name])) feed(b);
+    feedString(labels[name]);
     feed(0xff);
   }
   return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');

@@ -49,6 +49,7 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
     const now = clock.now();
     const errors: string[] = [];
     const valid: StoredAlert[] = [];
+    let firing = 0;
     for (const p of decoded) {
       const a = toStoredAlert(p, now, router.config.global.resolveTimeoutMs);
       if (typeof a === 'string') {
@@ -56,9 +57,11 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
         metrics?.alertsInvalid.inc();
         continue;
       }
-      metrics?.alertsReceived.inc({ status: a.endsAt > now ? 'firing' : 'resolved' });
+      if (a.endsAt > now) firing++;
       valid.push(a);
     }
+    if (firing) metrics?.alertsReceived.inc({ status: 'firing' }, firing);
+    if (valid.length > firing) metrics?.alertsReceived.inc({ status: 'resolved' }, valid.length - firing);
     router.put(valid);
     if (errors.length) return sendJson(res, 400, errors.join('; '));
     sendEmpty(res, 200);

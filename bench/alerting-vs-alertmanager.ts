@@ -1,0 +1,174 @@
+/**
+ * bench/alerting-vs-alertmanager: posts 20,000 distinct alerts in batches to the real
+ * Alertmanager 0.25 and to `freshtrack alerting` (same config, one after the other, same
+ * machine) and prints accepted alerts/s, the time until every alert reached the webhook
+ * sink, and the router's peak RSS (VmHWM).
+ *
+ *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500]
+ *
+ * Needs PostgreSQL for our router's readiness check: TEST_DATABASE_ADMIN_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres); a scratch database is created and dropped.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROOT = join(__dirname, '..', '..');
+const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
+const TOTAL = arg('alerts', 20_000);
+const BATCH = arg('batch', 500);
+const CONCURRENCY = 4;
+
+interface Sink {
+  url: string;
+  seen: Set<string>;
+  server: Server;
+}
+
+async function startSink(): Promise<Sink> {
+  const seen = new Set<string>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { alerts: { labels: { id: string } }[] };
+      for (const a of body.alerts) seen.add(a.labels.id);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitReady(url: string, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`router exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface Result {
+  name: string;
+  acceptedPerSecond: number;
+  deliveredAfterSeconds: number;
+  peakRssMb: number;
+}
+
+async function runOne(name: string, start: (config: string, port: number) => ChildProcess, sink: Sink): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  const config = join(dir, 'alertmanager.yml');
+  writeFileSync(
+    config,
+    `route: {receiver: sink, group_by: [alertname], group_wait: 1s, group_interval: 5s, repeat_interval: 4h}\nreceivers: [{name: sink, webhook_configs: [{url: "${sink.url}/"}]}]\n`,
+  );
+  const port = await freePort();
+  const proc = start(config, port);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(url, proc);
+    const batches: unknown[][] = [];
+    for (let i = 0; i < TOTAL; i += BATCH) {
+      batches.push(
+        Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => ({
+          labels: { alertname: `Bench${(i + j) % 200}`, id: String(i + j), instance: `host-${(i + j) % 1000}`, severity: 'warning' },
+          annotations: { summary: `benchmark alert ${i + j}` },
+        })),
+      );
+    }
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++];
+          const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
+          if (res.status !== 200) throw new Error(`${name}: POST /api/v2/alerts answered ${res.status}: ${await res.text()}`);
+        }
+      }),
+    );
+    const acceptedMs = performance.now() - started;
+    while (sink.seen.size < TOTAL) {
+      if (performance.now() - started > 300_000) throw new Error(`${name}: only ${sink.seen.size}/${TOTAL} delivered after 300 s`);
+      await sleep(50);
+    }
+    const deliveredMs = performance.now() - started;
+    return { name, acceptedPerSecond: Math.round(TOTAL / (acceptedMs / 1000)), deliveredAfterSeconds: Number((deliveredMs / 1000).toFixed(2)), peakRssMb: Number(peakRssMb(proc.pid!).toFixed(1)) };
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const dbName = `freshtrack_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const results: Result[] = [];
+  try {
+    const realSink = await startSink();
+    results.push(
+      await runOne(
+        'alertmanager 0.25',
+        (config, port) =>
+          spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(tmpdir(), `bench-am-${port}`)}`, '--cluster.listen-address='], { stdio: 'ignore' }),
+        realSink,
+      ),
+    );
+    realSink.server.close();
+    const ourSink = await startSink();
+    results.push(
+      await runOne(
+        'freshtrack alerting',
+        (config, port) =>
+          spawn(process.execPath, [join(ROOT, 'bin', 'freshtrack.js'), 'alerting', `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
+            stdio: 'ignore',
+            env: { ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'warn' },
+          }),
+        ourSink,
+      ),
+    );
+    ourSink.server.close();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+  process.stdout.write(`${TOTAL} distinct alerts, batches of ${BATCH}, ${CONCURRENCY} concurrent posters, 200 groups\n`);
+  process.stdout.write(`${'router'.padEnd(22)}${'accepted alerts/s'.padStart(18)}${'all delivered (s)'.padStart(19)}${'peak RSS (MB)'.padStart(15)}\n`);
+  for (const r of results) process.stdout.write(`${r.name.padEnd(22)}${String(r.acceptedPerSecond).padStart(18)}${String(r.deliveredAfterSeconds).padStart(19)}${String(r.peakRssMb).padStart(15)}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});
