@@ -49,27 +49,27 @@ it('opens after the delay, posts the alert to the router, and resolves after the
   await post(org.key, s, [[0, 4], [5, 7], [10, 8]]);
   expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'pending' });
   await post(org.key, s, [[15, 9]]);
-  const firing = await waitFor(async () => alertsFor(s).find((a) => !a.endsAt || Date.parse(a.endsAt) > Date.now()));
+  const firing = await waitFor(async () => alertsFor(s).find((a) => !a.endsAt || Date.parse(a.endsAt) > Date.now()), 30_000);
   expect(firing.labels).toEqual({ alertname: 'TemperatureExcursion', category: 'food-safety', severity: 'warning', org: org.slug, site: 'Main St', unit: 'Walk-in', sensor: s });
   expect(firing.annotations.summary).toMatch(/9\.0 °C \(48\.2 °F\)/);
   expect(firing.annotations.since).toBe(at(5));
   expect(firing.startsAt).toBe(at(15));
   expect(firing.annotations.runbook_url).toMatch(/\/temperature-excursion$/);
-  const onReplica = await waitFor(async () => replica.alerts.find((a) => a.labels.sensor === s));
+  const onReplica = await waitFor(async () => replica.alerts.find((a) => a.labels.sensor === s), 30_000);
   expect(onReplica).toEqual(firing);
 
   // 4.5 °C is inside the 5 °C limit but not by the 1 °C hysteresis: still open.
   await post(org.key, s, [[20, 4.5]]);
   expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'open' });
   await post(org.key, s, [[25, 3.9]]);
-  const resolved = await waitFor(async () => alertsFor(s).find((a) => a.endsAt && Date.parse(a.endsAt) <= Date.now()));
+  const resolved = await waitFor(async () => alertsFor(s).find((a) => a.endsAt && Date.parse(a.endsAt) <= Date.now()), 30_000);
   expect(resolved.endsAt).toBe(at(25));
   const [ex] = await excursions(org.orgId);
   expect(ex).toMatchObject({ state: 'closed', peak_c: 9, severity: 'warning', suggested_disposition: 'keep' });
   // Beyond 5 °C from minute 5 to 20: 15 minutes; degree-minutes 5×2 + 5×3 + 5×4 = 45.
   expect(ex.seconds_beyond_limit).toBe(900);
   expect(ex.degree_minutes).toBeCloseTo(45, 6);
-  await waitFor(async () => (await db.pool.query('SELECT count(*) = 0 AS done FROM alert_outbox WHERE delivered_at IS NULL')).rows[0].done);
+  await waitFor(async () => (await db.pool.query('SELECT count(*) = 0 AS done FROM alert_outbox WHERE delivered_at IS NULL')).rows[0].done, 30_000);
 });
 
 it('a breach shorter than the delay never alerts', async () => {
@@ -92,7 +92,7 @@ it('a defrost window suppresses the breach; the same breach outside it alerts', 
   expect(await excursions(org.orgId)).toEqual([]);
   await post(org.key, s, [[m + 31, 12]]);
   expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'open', severity: 'critical' });
-  await waitFor(async () => alertsFor(s).length > 0);
+  await waitFor(async () => alertsFor(s).length > 0, 30_000);
 });
 
 it('evaluates an out-of-order backfill in recorded_at order, and late readings only raise the peak', async () => {
@@ -126,13 +126,13 @@ it('keeps alerts while the router is down and delivers them once it is back', as
         [org.orgId],
       );
       return rows[0];
-    });
+    }, 30_000);
     expect(failed.last_error).toMatch(/ECONNREFUSED/);
     const router = await startRouterSink(port);
     try {
-      const got = await waitFor(async () => router.alerts.find((a) => a.labels.sensor === s), 20_000);
+      const got = await waitFor(async () => router.alerts.find((a) => a.labels.sensor === s), 30_000);
       expect(got.labels.alertname).toBe('TemperatureExcursion');
-      await waitFor(async () => (await own.pool.query('SELECT delivered_at FROM alert_outbox WHERE org_id = $1', [org.orgId])).rows[0].delivered_at);
+      await waitFor(async () => (await own.pool.query('SELECT delivered_at FROM alert_outbox WHERE org_id = $1', [org.orgId])).rows[0].delivered_at, 30_000);
     } finally {
       await router.close();
     }
@@ -148,7 +148,7 @@ it('re-sends open excursions periodically so a restarted router relearns them', 
     const org = await createOrg(db.pool, { thresholds: { delay_seconds: 0 } });
     const s = org.sensors[0];
     await postReadings(resender.url, org.key, { sensor_id: s, recorded_at: at(0), temperature_c: 8 });
-    await waitFor(async () => alertsFor(s).length >= 3, 20_000);
+    await waitFor(async () => alertsFor(s).length >= 3, 40_000);
     expect(alertsFor(s).every((a) => a.labels.severity === 'warning' && Date.parse(a.endsAt!) > Date.parse(a.startsAt))).toBe(true);
   } finally {
     await resender.stop();
@@ -172,13 +172,13 @@ it('door left open, low battery and a silent sensor each alert through the same 
   const names = await waitFor(async () => {
     const got = new Set(sink.alerts.filter((a) => a.labels.org === org.slug).map((a) => `${a.labels.alertname}:${a.labels.sensor}`));
     return got.size === 3 ? got : undefined;
-  });
+  }, 30_000);
   expect([...names].sort()).toEqual([`DoorOpenTooLong:${s}`, `SensorBatteryLow:${s}`, `SensorOffline:${silent}`]);
   const snap = await fleetSnapshot(db.pool, 20);
   expect(snap.sensors.filter((r) => r.org === org.slug)).toEqual(expect.arrayContaining([{ org: org.slug, status: 'offline', count: 1 }]));
   // The silent sensor reports: SensorOffline resolves.
   await postReadings(ingest.url, org.key, { sensor_id: silent, recorded_at: at(11), temperature_c: 3 });
-  await waitFor(async () => sink.alerts.find((a) => a.labels.alertname === 'SensorOffline' && a.labels.sensor === silent && a.endsAt && Date.parse(a.endsAt) <= Date.now()));
+  await waitFor(async () => sink.alerts.find((a) => a.labels.alertname === 'SensorOffline' && a.labels.sensor === silent && a.endsAt && Date.parse(a.endsAt) <= Date.now()), 30_000);
 });
 
 it('partition maintenance creates partitions ahead and drops those past retention', async () => {

@@ -49,10 +49,10 @@ it('a food-safety alert fires in Alertmanager and is resolved there', async () =
   const [alert] = await waitFor(async () => {
     const list = await active();
     return list.length ? list : undefined;
-  });
+  }, 30_000);
   expect(alert.labels).toMatchObject({ alertname: 'TemperatureExcursion', category: 'food-safety', severity: 'warning', org: org.slug, sensor: s });
   expect(alert.annotations.summary).toContain('10.0 °C (50.0 °F)');
   expect(alert.status.state).toBe('active');
   await postReadings(ingest.url, org.key, { sensor_id: s, recorded_at: iso(t0 + 60_000), temperature_c: 3 });
-  await waitFor(async () => (await active()).length === 0);
+  await waitFor(async () => (await active()).length === 0, 30_000);
 });
