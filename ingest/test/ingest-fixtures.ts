@@ -58,8 +58,10 @@ export interface InProcessIngest {
 }
 
 /** startTestIngest runs the ingest role in this process on the test database's pool. */
-export async function startTestIngest(pool: Pool, env: Record<string, string> = {}): Promise<InProcessIngest> {
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export async function startTestIngest(pool: Pool, env: Record<string, string> = {}, logLines?: string[]): Promise<InProcessIngest> {
+  const logger = logLines
+    ? pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) })
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const shutdown = new ShutdownManager(logger);
   const role = await startIngest(
     { pool, logger, registry: createMetricsRegistry(), shutdown, env: { ALERTMANAGER_URLS: 'http://127.0.0.1:1', OUTBOX_POLL_INTERVAL_MS: '100', ...env } },

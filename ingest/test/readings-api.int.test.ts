@@ -164,6 +164,31 @@ describe('metrics', () => {
     expect(text).toMatch(new RegExp(`freshtrack_sensors\\{org="${org.slug}",status="online"[^}]*\\} 3`));
     expect(text).toContain('freshtrack_ingest_batch_size_bucket');
     expect(text).not.toContain(org.sensors[0]);
+    expect(text).toMatch(/freshtrack_ingest_outbox_pending(\{[^}]*\})? 0/);
+    expect(text).toMatch(/freshtrack_ingest_clock_skew_seconds_bucket/);
+    expect(text).toMatch(/freshtrack_ingest_clock_skew_rejected_total(\{[^}]*\})? [1-9]/);
+    expect(text).toMatch(/freshtrack_ingest_db_write_duration_seconds_count(\{[^}]*\})? [1-9]/);
+    expect(text).toMatch(new RegExp(`freshtrack_sensors_last_seen_age\\{org="${org.slug}",age="5m"`));
+  });
+});
+
+describe('logs', () => {
+  it('name the organization and request id, never the device key', async () => {
+    const lines: string[] = [];
+    const logged = await startTestIngest(db.pool, {}, lines);
+    try {
+      const ok = await postReadings(logged.url, org.key, { sensor_id: org.sensors[0], recorded_at: iso(base - 20_000_000), temperature_c: 2 }, { 'x-request-id': 'req-ok-1' });
+      expect(ok.status).toBe(200);
+      const bad = await postReadings(logged.url, org.key, { sensor_id: 'nope', recorded_at: iso(base), temperature_c: 2 }, { 'x-request-id': 'req-bad-1' });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('x-request-id')).toBe('req-bad-1');
+      const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ org: org.slug, requestId: 'req-ok-1' }), expect.objectContaining({ org: org.slug, requestId: 'req-bad-1' })]));
+      expect(lines.join('\n')).not.toContain(org.key);
+      expect(lines.join('\n')).not.toContain(org.key.slice(4, 20));
+    } finally {
+      await logged.stop();
+    }
   });
 });
 
