@@ -190,8 +190,8 @@ class State {
         this.notAFunction(cmd.args, final, '(pipeline)');
         return this.evalPipeline(dot, first);
       default:
-        this.notAFunction(cmd.args, final, formatValue(this.evalArg(dot, first)));
         if (first.kind === 'nil') this.fail('nil is not a command');
+        if (cmd.args.length > 1 || final !== NO_FINAL) this.notAFunction(cmd.args, final, formatValue(this.evalArg(dot, first)));
         return this.evalArg(dot, first);
     }
   }

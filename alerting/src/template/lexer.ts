@@ -39,16 +39,18 @@ export function lex(name: string, src: string): Item[] {
   let pos = 0;
   let parenDepth = 0;
 
+  // Newline offsets, so locating an item is a binary search rather than a rescan.
+  const newlines: number[] = [];
+  for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) newlines.push(i);
   const lineCol = (at: number): [number, number] => {
-    let line = 1;
-    let lastNl = -1;
-    for (let i = 0; i < at; i++) {
-      if (src.charCodeAt(i) === 10) {
-        line++;
-        lastNl = i;
-      }
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid] < at) lo = mid + 1;
+      else hi = mid;
     }
-    return [line, at - lastNl];
+    return [lo + 1, at - (lo > 0 ? newlines[lo - 1] : -1)];
   };
   const fail = (at: number, reason: string): never => {
     const [line, col] = lineCol(at);
