@@ -1,8 +1,8 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import { connect as tlsConnect, type DetailedPeerCertificate, type SecureVersion } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type SecureVersion } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
 import type { ProbeModule } from './blackbox-config';
 import { negotiatePlaintext } from './starttls';
 
@@ -16,6 +16,29 @@ export interface Handshake {
 }
 
 const VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+
+const contexts = new WeakMap<ProbeModule, SecureContext>();
+
+/**
+ * secureContextFor builds a module's client context once: an empty CA list (so Node's peer
+ * chain holds only what the server sent), the version bounds and any client certificate.
+ * Building an OpenSSL context per probe costs more than the handshake itself.
+ */
+function secureContextFor(module: ProbeModule): SecureContext {
+  let ctx = contexts.get(module);
+  if (!ctx) {
+    const tc = module.tcp?.tls_config ?? {};
+    ctx = createSecureContext({
+      ca: [],
+      minVersion: VERSIONS[tc.min_version ?? 'TLS12'],
+      maxVersion: tc.max_version ? VERSIONS[tc.max_version] : undefined,
+      cert: tc.cert_file ? readFileSync(tc.cert_file) : undefined,
+      key: tc.key_file ? readFileSync(tc.key_file) : undefined,
+    });
+    contexts.set(module, ctx);
+  }
+  return ctx;
+}
 
 /** splitTarget parses "host:port" or "[v6]:port". */
 export function splitTarget(target: string): { host: string; port: number } {
@@ -35,14 +58,14 @@ async function resolve(host: string, module: ProbeModule): Promise<{ address: st
   return { address: pick.address, family: pick.family as 4 | 6 };
 }
 
-/** peerChain walks Node's issuer links from the leaf: the certificates the server presented. */
-function peerChain(leaf: DetailedPeerCertificate): X509Certificate[] {
+/**
+ * peerChain follows X509Certificate.issuerCertificate from the leaf: the certificates the
+ * server presented (the context trusts nothing, so no store root is appended). Cheaper than
+ * getPeerCertificate(true), which converts every certificate into a plain object.
+ */
+function peerChain(leaf: X509Certificate | undefined): X509Certificate[] {
   const out: X509Certificate[] = [];
-  const seen = new Set<string>();
-  for (let c: DetailedPeerCertificate | undefined = leaf; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
-    seen.add(c.fingerprint256);
-    out.push(new X509Certificate(c.raw));
-  }
+  for (let c = leaf; c && !out.some((x) => x.raw.equals(c!.raw)); c = c.issuerCertificate) out.push(c);
   return out;
 }
 
@@ -85,21 +108,16 @@ export async function tlsHandshake(target: string, module: ProbeModule, signal: 
     const secure = tlsConnect({
       socket: plain,
       servername: isIP(servername) ? undefined : servername,
-      ca: [],
+      secureContext: secureContextFor(module),
       rejectUnauthorized: false,
-      minVersion: VERSIONS[tc.min_version ?? 'TLS12'],
-      maxVersion: tc.max_version ? VERSIONS[tc.max_version] : undefined,
-      cert: tc.cert_file ? readFileSync(tc.cert_file) : undefined,
-      key: tc.key_file ? readFileSync(tc.key_file) : undefined,
     });
     socket = secure;
     await new Promise<void>((ok, fail) => {
       secure.once('secureConnect', ok);
       secure.once('error', fail);
     });
-    const presented = peerChain(secure.getPeerCertificate(true));
+    const presented = peerChain(secure.getPeerX509Certificate());
     const version = (secure.getProtocol() ?? 'unknown').replace(/^TLSv/, 'TLS ').replace(/^TLS 1$/, 'TLS 1.0');
-    secure.end();
     secure.destroy();
     return { presented, version, dnsLookupSeconds, ipProtocol: family };
   })();
