@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
+import { freePort, startFreshtrack, waitFor, type RunningProcess } from '../../test/helpers/processes';
+import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest } from './control-plane-harness';
+
+/**
+ * The real router (`freshtrack alerting`, production build) between the control plane and
+ * itself: a deploy recorded through the API leaves via the outbox, is routed and grouped by
+ * the router, and comes back through the webhook receiver, visible to the organization.
+ */
+describe('deploy notification through the real router and back to the webhook receiver', () => {
+  let db: TestDatabase;
+  let cp: ControlPlaneUnderTest;
+  let router: RunningProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const routerPort = await freePort();
+    cp = await startControlPlaneUnderTest({ ALERTMANAGER_URL: `http://127.0.0.1:${routerPort}` }, db);
+    dir = mkdtempSync(join(tmpdir(), 'cp-router-'));
+    const config = join(dir, 'router.yml');
+    writeFileSync(
+      config,
+      `route:
+  receiver: control-plane
+  group_by: [alertname, org]
+  group_wait: 1s
+  group_interval: 5s
+  repeat_interval: 1h
+receivers:
+- name: control-plane
+  webhook_configs:
+  - url: ${cp.url}/v1/alert-notifications
+`,
+    );
+    router = startFreshtrack(['alerting', `--web.listen-address=127.0.0.1:${routerPort}`, `--config.file=${config}`], { DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${routerPort}/readyz`)).ok, 60_000, 200).catch((err) => {
+      throw new Error(`router not ready: ${(err as Error).message}\n${router.output()}`);
+    });
+  });
+  afterAll(async () => {
+    await router?.stop();
+    await cp?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('POST /v1/deployments -> outbox -> router -> /v1/alert-notifications', async () => {
+    const orgId = (await db.pool.query(`INSERT INTO organizations (slug, name) VALUES ('deployco', 'DeployCo') RETURNING id`)).rows[0].id;
+    const token = (await localTokens(db))(orgId, 'operator');
+    const dep = await api(cp.url, 'post', '/v1/deployments', token, { version: 'v2.0.1', environment: 'staging', result: 'success' });
+    expect(dep.status).toBe(201);
+    const received = await waitFor(async () => {
+      const res = await api(cp.url, 'get', '/v1/alert-notifications', token);
+      return res.json.items.length ? res.json.items : undefined;
+    }, 60_000, 500);
+    expect(received[0].commonLabels).toMatchObject({ alertname: 'Deployment', org: 'deployco', version: 'v2.0.1', environment: 'staging', result: 'success' });
+    expect(received[0].receiver).toBe('control-plane');
+    const outbox = await db.pool.query('SELECT delivered_at, attempts FROM alert_outbox');
+    expect(outbox.rows).toHaveLength(1);
+    expect(outbox.rows[0].delivered_at).not.toBeNull();
+  });
+});
