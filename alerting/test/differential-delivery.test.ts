@@ -53,6 +53,7 @@ route:
   - {matchers: [case="ti-active-always"], receiver: ti-active-always, active_time_intervals: [always]}
   - {matchers: [case="ti-active-never"], receiver: ti-active-never, active_time_intervals: [never]}
   - {matchers: [case="max"], receiver: max}
+  - {matchers: [case="auth"], receiver: auth}
 inhibit_rules:
 - source_matchers: [case="inhibit", severity="critical"]
   target_matchers: [case="inhibit", severity="warning"]
@@ -97,6 +98,10 @@ ${[
   webhook_configs: [{url: "${sink}/resolved-off", send_resolved: false}]
 - name: max
   webhook_configs: [{url: "${sink}/max", max_alerts: 2}]
+- name: auth
+  webhook_configs:
+  - {url: "${sink}/basic", http_config: {basic_auth: {username: user, password: pw}}}
+  - {url: "${sink}/bearer", http_config: {authorization: {credentials: tok3n}}}
 `;
 
 const a = (labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({ labels, annotations: { summary: `about ${labels.alertname}` }, ...extra });
@@ -126,6 +131,7 @@ const FIRST_BATCH = [
     { job: 'a', instance: '1' },
     { instance: '0' },
   ].map((l) => a({ alertname: 'M', case: 'max', ...l })),
+  a({ alertname: 'Auth', case: 'auth' }),
 ];
 /** Posted 300 ms later: group_wait must batch it with the first alert of its group. */
 const SECOND_BATCH = [a({ alertname: 'N2', case: 'nested', team: 'backend', late: 'yes' })];
@@ -206,6 +212,7 @@ describe('deliveries: real Alertmanager vs freshtrack alerting', () => {
     ['API-created and expired silences', ['/silence']],
     ['always/never-active time intervals', ['/ti-mute-always', '/ti-mute-never', '/ti-active-always', '/ti-active-never']],
     ['max_alerts', ['/max']],
+    ['two integrations of one receiver (basic and bearer auth)', ['/basic', '/bearer']],
   ])('%s', (_name, paths) => {
     for (const path of paths) expect({ path, groups: forPath(ours(), path) }).toEqual({ path, groups: forPath(real(), path) });
   });
@@ -217,6 +224,41 @@ describe('deliveries: real Alertmanager vs freshtrack alerting', () => {
     }
     expect(Object.keys(forPath(realGroups, '/ti-mute-always'))).toEqual([]);
     expect(Object.keys(forPath(realGroups, '/ti-active-never'))).toEqual([]);
+  });
+
+  test('http_config basic and bearer auth send the same Authorization headers', () => {
+    for (const path of ['/basic', '/bearer']) {
+      const [r, o] = [sinks[0].at(path)[0], sinks[1].at(path)[0]];
+      expect(o.headers.authorization).toBe(r.headers.authorization);
+    }
+    expect(sinks[1].at('/basic')[0].headers.authorization).toBe(`Basic ${Buffer.from('user:pw').toString('base64')}`);
+    expect(sinks[1].at('/bearer')[0].headers.authorization).toBe('Bearer tok3n');
+  });
+
+  const apiGet = async (r: RunningRouter, path: string) => {
+    const res = await fetch(`${r.url}${path}`);
+    const text = (await res.text())
+      .replace(/"(startsAt|endsAt|updatedAt)":"[^"]+"/g, '"$1":"<t>"')
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
+    return { status: res.status, type: res.headers.get('content-type'), text };
+  };
+
+  test.each([
+    ['/api/v2/alerts'],
+    ['/api/v2/alerts?silenced=false&inhibited=false'],
+    ['/api/v2/alerts?active=false'],
+    ['/api/v2/alerts?receiver=op-.*'],
+    ['/api/v2/alerts?receiver=op'],
+    ['/api/v2/alerts?filter=case%3D~%22gb-.%2A%22&filter=g!%3D%222%22'],
+    ['/api/v2/alerts/groups'],
+    ['/api/v2/alerts/groups?receiver=db.*'],
+    ['/api/v2/silences'],
+    ['/api/v2/silences?filter=s%3D%221%22'],
+    ['/api/v2/receivers'],
+  ])('GET %s answers the same JSON', async (path) => {
+    const [r, o] = await Promise.all(routers.map((x) => apiGet(x, path)));
+    expect(r.status).toBe(200);
+    expect(o).toEqual(r);
   });
 
   test('webhook headers and payload framing match', () => {

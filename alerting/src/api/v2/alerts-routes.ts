@@ -85,17 +85,24 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
     withFilters(res, req, (f) => {
       const now = clock.now();
       const groups: { receiver: string; labels: Record<string, string>; alerts: StoredAlert[] }[] = [];
+      // As Alertmanager's dispatcher.Groups: an alert's receivers are those of the listed groups holding it, sorted.
+      const receiversOf = new Map<string, string[]>();
       for (const g of router.groups()) {
         if (f.receiver && !f.receiver.test(g.receiver)) continue;
         const alerts = g.sortedAlerts().filter((a) => passes({ ...f, receiver: undefined }, a, router.status(a.labels), [], now));
+        for (const a of alerts) receiversOf.set(a.fingerprint, [...(receiversOf.get(a.fingerprint) ?? []), g.receiver]);
         if (alerts.length) groups.push({ receiver: g.receiver, labels: g.labels, alerts });
       }
-      groups.sort((a, b) => (a.receiver === b.receiver ? labelSetBefore(a.labels, b.labels) : a.receiver < b.receiver ? -1 : 1));
+      groups.sort((a, b) => {
+        const c = labelSetBefore(a.labels, b.labels);
+        if (c !== 0) return c;
+        return a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0;
+      });
       sendJson(
         res,
         200,
         groups.map((g) => ({
-          alerts: g.alerts.sort(compareAlerts).map((a) => gettableAlert(a, router.receivers(a.labels), router.status(a.labels))),
+          alerts: g.alerts.sort(compareAlerts).map((a) => gettableAlert(a, [...(receiversOf.get(a.fingerprint) ?? [])].sort(), router.status(a.labels))),
           labels: Object.fromEntries(Object.keys(g.labels).sort().map((k) => [k, g.labels[k]])),
           receiver: { name: g.receiver },
         })),
