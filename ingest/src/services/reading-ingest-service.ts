@@ -119,6 +119,7 @@ export class ReadingIngestService {
       rows.push({ ...reading, sensorId: sensor.id, orgId: sensor.orgId, unitId: sensor.unitId, reading });
     }
     const sensorIds = [...new Set(rows.map((r) => r.sensorId))];
+    // A separate statement, so its snapshot is taken after the locks were granted (ADR 0010).
     const live = await loadLiveExcursions(client, sensorIds);
     const inserted = await insertReadings(client, rows);
     duplicates += rows.length - inserted.size;
