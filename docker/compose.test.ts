@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,15 @@ async function composeConfig(...files: string[]): Promise<ComposeModel> {
 }
 
 const ROLES = ['ingest', 'control-plane', 'alerting', 'exporters'];
+
+/** Production TypeScript sources under a directory (tests and test helpers excluded). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'test' || e.name === 'testing' ? [] : sourceFiles(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
 
 describe('docker compose files', () => {
   let base: ComposeModel;
@@ -111,15 +120,29 @@ describe('backup service', () => {
 describe('image build', () => {
   const dockerfile = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8');
   const dockerignore = readFileSync(join(PROJECT_ROOT, '.dockerignore'), 'utf8').split('\n');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 
   test('the Dockerfile is multi-stage, installs production dependencies only, runs as non-root with a healthcheck', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(3);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).not.toMatch(/npm ci(?! --omit=dev)/);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^HEALTHCHECK /m);
     expect(runtime).not.toMatch(/COPY \. /);
+  });
+
+  test('the runtime image carries every file the roles read from the project root', () => {
+    // scripts/ is left out on purpose: backups run in the `backup` service (pg_dump, jq).
+    const roots = ['platform', 'cli', 'ingest', 'control-plane', 'alerting', 'exporters'];
+    const sources = roots.flatMap((r) => sourceFiles(join(PROJECT_ROOT, r))).map((f) => readFileSync(f, 'utf8'));
+    const paths = new Set(
+      sources.flatMap((src) => [...src.matchAll(/join\(PROJECT_ROOT((?:, '[\w.-]+')+)/g)].map((m) => [...m[1].matchAll(/'([\w.-]+)'/g)].map((p) => p[1]).join('/'))),
+    );
+    const copied = [...runtime.matchAll(/^COPY (?:--\S+ )*(\S+) /gm)].map((m) => m[1]);
+    const needed = [...paths].filter((p) => !/^(scripts|bin)(\/|$)/.test(p));
+    expect(needed).toEqual(expect.arrayContaining(['migrations', 'alerting/config/default.yml']));
+    for (const p of needed) expect({ path: p, copied: copied.some((c) => p === c || p.startsWith(`${c}/`)) }).toEqual({ path: p, copied: true });
+    expect(copied).toContain('bin');
   });
 
   test('.dockerignore keeps secrets, local state and dependencies out of the build context', () => {
