@@ -4,7 +4,11 @@ import { waitFor } from '../../test/helpers/processes';
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest, type TokenFactory } from './control-plane-harness';
 import { seedOrganization, seedPlatformRecords, type SeededOrganization } from './seed-organization';
 
-/** A local server speaking the router's two endpoints the control plane calls (ack, post alerts). */
+/**
+ * A local server speaking the router's two endpoints the control plane calls (ack, post
+ * alerts), so requests can be inspected; the real router's part of the path is covered in
+ * router-e2e.test.ts (its ack endpoint is not served by `freshtrack alerting` yet).
+ */
 function startRouterDouble(): Promise<{ server: Server; url: string; requests: { path: string; body: unknown }[] }> {
   const requests: { path: string; body: unknown }[] = [];
   const server = createServer((req, res) => {
@@ -115,7 +119,9 @@ describe('control plane API (real PostgreSQL, production build)', () => {
     expect(ack.json.forwarded).toBe(true);
     const forwarded = router.requests.find((r) => r.path.includes('/ack'));
     expect(forwarded?.path).toBe(`/api/v2/alerts/groups/{}:{alertname="TemperatureExcursion", org="alpha", group="ALPHA-GROUP"}/ack`);
-    expect((await api(cp.url, 'get', `/v1/excursions/${org.excursionId}`, admin)).json.acknowledgement.comment).toBe('moving stock to freezer 2');
+    const detail = await api(cp.url, 'get', `/v1/excursions/${org.excursionId}`, admin);
+    expect(detail.json.acknowledgement.comment).toBe('moving stock to freezer 2');
+    expect(detail.json.correctiveActionId).toBe(org.actionId);
     const page1 = await api(cp.url, 'get', '/v1/excursions?limit=1', admin);
     expect(page1.json.items).toHaveLength(1);
     const page2 = await api(cp.url, 'get', `/v1/excursions?limit=1&cursor=${page1.json.nextCursor}`, admin);

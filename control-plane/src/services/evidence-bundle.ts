@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import { toCsv } from '../domain/csv';
+import { AppError } from '../../../platform/errors/app-error';
 import type { OrgStores } from '../stores/org-stores';
 import { allRows, AUDIT_VIEWS, csvColumns } from './audit-views';
+
+/** A bundle is built in memory; beyond this many readings the caller must split the range. */
+export const EVIDENCE_MAX_READINGS = 1_000_000;
 
 const BUNDLED = ['temperature-log', 'excursions', 'backups', 'certificates', 'notifications', 'audit-log'];
 
@@ -33,6 +37,10 @@ export function buildEvidenceBundle(stores: OrgStores, from: Date, to: Date, gen
 }
 
 async function assemble(stores: OrgStores, from: Date, to: Date, generatedBy: string) {
+  const readings = await stores.readings.count(from, to);
+  if (readings > EVIDENCE_MAX_READINGS) {
+    throw new AppError(413, `from: the range holds ${readings} readings; a bundle takes at most ${EVIDENCE_MAX_READINGS}, split the range`, { field: 'from' });
+  }
   const organization = await stores.inventory.organization();
   const files: EvidenceFile[] = [];
   for (const name of BUNDLED) {

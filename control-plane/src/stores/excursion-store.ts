@@ -74,7 +74,9 @@ export class ExcursionStore {
   get(id: string): Promise<Row> {
     return queryOne(
       this.db,
-      `SELECT ${EXCURSION}, ${LATEST_ACK} FROM excursions e JOIN units u ON u.id = e.unit_id JOIN sensors s ON s.id = e.sensor_id
+      `SELECT ${EXCURSION}, ca.id AS "correctiveActionId", ca.state AS "correctiveActionState", ${LATEST_ACK}
+       FROM excursions e JOIN units u ON u.id = e.unit_id JOIN sensors s ON s.id = e.sensor_id
+       LEFT JOIN corrective_actions ca ON ca.excursion_id = e.id
        WHERE e.org_id = $1 AND e.id = $2`,
       [this.orgId, id],
       'excursion',

@@ -44,4 +44,10 @@ export class ReadingStore {
       [this.orgId, q.id, q.from, q.to, bucketSeconds, q.limit],
     );
   }
+
+  /** The organization's readings in a range (sizes evidence bundles before building them). */
+  async count(from: Date, to: Date): Promise<number> {
+    const rows = await query<{ n: string }>(this.db, 'SELECT count(*)::text AS n FROM readings WHERE org_id = $1 AND recorded_at >= $2 AND recorded_at < $3', [this.orgId, from, to]);
+    return Number(rows[0].n);
+  }
 }
