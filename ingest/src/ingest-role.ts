@@ -6,7 +6,7 @@ import type { RoleContext, RunningRole } from '../../platform/lifecycle/role';
 import { parseIngestConfig } from './config/ingest-config';
 import { IngestMetrics } from './metrics/ingest-metrics';
 import { readingsRouter } from './routes/readings-route';
-import { AlertOutboxWorker } from './services/alert-outbox-worker';
+import { AlertOutboxWorker, redactUrl } from './services/alert-outbox-worker';
 import { IngestJobs } from './services/ingest-jobs';
 import { ReadingIngestService } from './services/reading-ingest-service';
 import { fleetSnapshot } from './stores/fleet-store';
@@ -79,6 +79,6 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
   return {
     name: 'ingest',
     url: http.url,
-    notes: [`POST ${http.url}/v1/readings  (alerts → ${config.alertmanagerUrls.join(', ')})`],
+    notes: [`POST ${http.url}/v1/readings  (alerts → ${config.alertmanagerUrls.map(redactUrl).join(', ')})`],
   };
 }

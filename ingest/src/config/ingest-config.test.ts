@@ -1,6 +1,7 @@
 import { validate } from 'node-cron';
 import { ConfigError } from '../../../platform/config/config-error';
 import { parseIngestConfig } from './ingest-config';
+import { redactUrl } from '../services/alert-outbox-worker';
 
 describe('parseIngestConfig', () => {
   it('defaults to the bundled router and the documented limits', () => {
@@ -26,5 +27,12 @@ describe('parseIngestConfig', () => {
   ])('rejects %j naming %s', (env, field) => {
     expect(() => parseIngestConfig(env, validate)).toThrow(ConfigError);
     expect(() => parseIngestConfig(env, validate)).toThrow(new RegExp(`: ${field}:`));
+  });
+});
+
+describe('redactUrl', () => {
+  it('keeps router credentials out of labels and logs', () => {
+    expect(redactUrl('https://user:s3cret@router.example:9093/')).toBe('https://router.example:9093');
+    expect(redactUrl('http://127.0.0.1:9093')).toBe('http://127.0.0.1:9093');
   });
 });

@@ -15,6 +15,14 @@ export interface OutboxWorkerSettings {
   links: AlertLinks;
 }
 
+/** redactUrl drops credentials from a router URL before it reaches a metric label or a log. */
+export function redactUrl(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString().replace(/\/$/, '');
+}
+
 const BATCH = 100;
 const LEASE_SECONDS = 30;
 const RESEND_LOCK = 'ftk-job:alert-resend';
@@ -75,13 +83,14 @@ export class AlertOutboxWorker {
     const errors: string[] = [];
     await Promise.all(
       this.settings.routerUrls.map(async (url) => {
+        const router = redactUrl(url);
         try {
           await axios.post(`${url}/api/v2/alerts`, body, { timeout: 10_000, headers: { 'Content-Type': 'application/json' } });
-          this.metrics.deliveries.inc({ router: url, result: 'success' });
+          this.metrics.deliveries.inc({ router, result: 'success' });
         } catch (err) {
           const e = err as { message: string; response?: { status: number } };
-          errors.push(`${url}: ${e.response ? `HTTP ${e.response.status}` : e.message}`);
-          this.metrics.deliveries.inc({ router: url, result: 'failure' });
+          errors.push(`${router}: ${e.response ? `HTTP ${e.response.status}` : e.message}`);
+          this.metrics.deliveries.inc({ router, result: 'failure' });
         }
       }),
     );
