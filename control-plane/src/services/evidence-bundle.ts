@@ -6,7 +6,7 @@ import type { OrgStores } from '../stores/org-stores';
 import { allRows, AUDIT_VIEWS, csvColumns } from './audit-views';
 
 /** A bundle is built in memory; beyond this many readings the caller must split the range. */
-export const EVIDENCE_MAX_READINGS = 1_000_000;
+export const EVIDENCE_MAX_READINGS = 250_000;
 
 const BUNDLED = ['temperature-log', 'excursions', 'backups', 'certificates', 'notifications', 'audit-log'];
 
