@@ -12,6 +12,17 @@ export interface DurabilityConfig {
   escalationTickMs: number;
   /** This replica's name in claims and the history (ROUTER_REPLICA_NAME, default host:pid:random). */
   replicaName?: string;
+  /**
+   * Announce silences through the routing tree (ROUTER_SILENCE_NOTICES=true): SilenceCreated at
+   * creation, SilenceExpiring ROUTER_SILENCE_EXPIRY_NOTICE (default 15m) before the end. Off by
+   * default so an unchanged alertmanager.yml delivers exactly what Alertmanager would.
+   */
+  silenceNotices?: { warnMs: number };
+  /**
+   * Dead man's switch (ROUTER_WATCHDOG_TIMEOUT, off by default): raise WatchdogMissing when no
+   * ROUTER_WATCHDOG_ALERTNAME (default Watchdog) alert arrived for that long.
+   */
+  watchdog?: { alertname: string; timeoutMs: number };
 }
 
 function interval(env: Env, name: string, fallback: string): number {
@@ -31,10 +42,16 @@ export function parseDurabilityConfig(env: Env): DurabilityConfig {
   const replicaName = env.ROUTER_REPLICA_NAME;
   if (replicaName !== undefined && !/^[\w.:@-]{1,100}$/.test(replicaName))
     throw new ConfigError('ROUTER_REPLICA_NAME', 'use 1-100 letters, digits or . : @ - _');
+  const notices = env.ROUTER_SILENCE_NOTICES ?? 'false';
+  if (!['true', 'false'].includes(notices)) throw new ConfigError('ROUTER_SILENCE_NOTICES', 'must be true or false');
+  const watchdogName = env.ROUTER_WATCHDOG_ALERTNAME ?? 'Watchdog';
+  if (!/^\S+$/.test(watchdogName)) throw new ConfigError('ROUTER_WATCHDOG_ALERTNAME', 'must be an alert name');
   return {
     retention: parseRetentionConfig(env),
     silenceSyncMs: interval(env, 'ROUTER_SILENCE_SYNC_INTERVAL', '2s'),
     escalationTickMs: interval(env, 'ROUTER_ESCALATION_TICK', '5s'),
     replicaName,
+    silenceNotices: notices === 'true' ? { warnMs: interval(env, 'ROUTER_SILENCE_EXPIRY_NOTICE', '15m') } : undefined,
+    watchdog: env.ROUTER_WATCHDOG_TIMEOUT ? { alertname: watchdogName, timeoutMs: interval(env, 'ROUTER_WATCHDOG_TIMEOUT', '5m') } : undefined,
   };
 }

@@ -7,7 +7,9 @@ import type { EscalationPolicy } from '../ack/domain/escalation-policy';
 import { Escalator } from '../ack/escalator';
 import { historyRouter } from '../history/history-router';
 import { RetentionJob } from '../history/retention-job';
-import type { AlertStore } from '../provider/alert-store';
+import type { AlertStore, StoredAlert } from '../provider/alert-store';
+import { SilenceNoticeJob } from '../notices/silence-notice-job';
+import { WatchdogMonitor } from '../notices/watchdog-monitor';
 import { AlertPersistence } from '../store/alert-persistence';
 import { SilenceCache } from '../store/silence-cache';
 import type { Alert } from '../types/alert';
@@ -16,8 +18,15 @@ import type { DurabilityConfig } from './durability-config';
 import { replicaId } from './replica-id';
 import { SendClaims } from './send-claims';
 
-/** EscalationTarget runs one receiver's integrations on a group's current alerts; false = group gone. */
-export type EscalationTarget = (receiver: string, groupKey: string) => Promise<boolean>;
+/** RouterAccess is what the background jobs need from this replica's router. */
+export interface RouterAccess {
+  /** Runs one receiver's integrations on a group's current alerts (escalation); false = group gone. */
+  notifyReceiver(receiver: string, groupKey: string): Promise<boolean>;
+  /** Puts alerts into the router (silence notices, WatchdogMissing). */
+  put(alerts: StoredAlert[]): void;
+  /** The router's current alerts. */
+  alerts(): StoredAlert[];
+}
 
 export interface RouterDurabilityOptions {
   pool: Pool;
@@ -38,7 +47,7 @@ export class RouterDurability {
   readonly persistence: AlertPersistence;
   private escalator?: Escalator;
   private readonly retention: RetentionJob;
-  private silenceTimer: unknown;
+  private readonly timers = new Set<unknown>();
   private stopped = false;
 
   private constructor(
@@ -85,35 +94,49 @@ export class RouterDurability {
     app.use(ackRouter(this.o.pool, this.o.logger));
   }
 
-  /** start runs the background jobs: silence sync, escalation, retention. */
-  start(target: EscalationTarget): void {
+  /** start runs the background jobs: silence sync, escalation, retention, notices, watchdog. */
+  start(router: RouterAccess): void {
+    const { config, clock, pool } = this.o;
+    const logger = this.o.logger;
     this.escalator = new Escalator({
-      db: this.o.pool,
-      clock: this.o.clock,
-      logger: this.o.logger.child({ component: 'escalator' }),
+      db: pool,
+      clock,
+      logger: logger.child({ component: 'escalator' }),
       registry: this.o.registry,
-      tickMs: this.o.config.escalationTickMs,
-      send: (receiver, e) => target(receiver, e.groupKey),
+      tickMs: config.escalationTickMs,
+      send: (receiver, e) => router.notifyReceiver(receiver, e.groupKey),
     });
     this.escalator.start();
     this.retention.start();
-    const sync = () => {
-      this.silenceTimer = this.o.clock.setTimeout(() => {
-        this.silenceStore
-          .refresh()
-          .catch((err: Error) => this.o.logger.warn({ err: err.message }, 'silence sync from PostgreSQL failed'))
-          .finally(() => {
-            if (!this.stopped) sync();
-          });
-      }, this.o.config.silenceSyncMs);
-    };
-    sync();
+    this.every('silence sync', config.silenceSyncMs, () => this.silenceStore.refresh());
+    if (config.silenceNotices) {
+      const notices = new SilenceNoticeJob({ db: pool, clock, logger, warnMs: config.silenceNotices.warnMs, put: (a) => router.put(a) });
+      this.every('silence notices', config.silenceSyncMs, () => notices.tick());
+    }
+    if (config.watchdog) {
+      const { alertname, timeoutMs } = config.watchdog;
+      const monitor = new WatchdogMonitor({ alerts: () => router.alerts(), put: (a) => router.put(a), clock, logger, alertname, timeoutMs });
+      this.every('watchdog check', Math.max(1000, Math.floor(timeoutMs / 5)), async () => void monitor.check());
+    }
+  }
+
+  /** every runs `job` periodically (never overlapping itself) until stop. */
+  private every(name: string, ms: number, job: () => Promise<unknown>): void {
+    const handle = this.o.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      job()
+        .catch((err: Error) => this.o.logger.warn({ err: err.message }, `${name} failed`))
+        .finally(() => {
+          if (!this.stopped) this.every(name, ms, job);
+        });
+    }, ms);
+    this.timers.add(handle);
   }
 
   /** stop ends the jobs and writes what is still queued. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.o.clock.clearTimeout(this.silenceTimer);
+    for (const t of this.timers) this.o.clock.clearTimeout(t);
     this.escalator?.stop();
     this.retention.stop();
     await this.committed().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'final write of router state failed'));
