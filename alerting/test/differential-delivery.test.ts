@@ -126,7 +126,7 @@ const FIRST_BATCH = [
   ...['1', '2', '3'].map((s) => a({ alertname: 'Q', case: 'silence', s })),
   ...['ti-mute-always', 'ti-mute-never', 'ti-active-always', 'ti-active-never'].map((c) => a({ alertname: 'T', case: c })),
   ...[
-    { job: 'b', instance: '1' },
+    { job: 'b', instance: '1' } as Record<string, string>,
     { job: 'a', instance: '2' },
     { job: 'a', instance: '1' },
     { instance: '0' },

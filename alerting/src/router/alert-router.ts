@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AlertmanagerConfig } from '../config/config';
 import { AggregationGroup } from '../dispatch/aggregation-group';
@@ -109,31 +110,37 @@ export class AlertRouter {
     const stage = pipelines.get(group.receiver);
     if (!stage) return true;
     const opts = group.route.opts;
-    const abort = new AbortController();
-    const timer = this.opts.clock.setTimeout(() => abort.abort(), opts.groupIntervalMs);
-    try {
-      await stage.exec(
-        {
-          receiver: group.receiver,
-          groupKey: group.groupKey,
-          groupLabels: group.labels,
-          integrationIndex: 0,
-          externalURL: this.opts.externalURL,
-          now,
-          signal: abort.signal,
-          repeatIntervalMs: opts.repeatIntervalMs,
-          muteTimeIntervals: opts.muteTimeIntervals,
-          activeTimeIntervals: opts.activeTimeIntervals,
-        },
-        alerts,
-      );
-      return true;
-    } catch (err) {
-      this.opts.logger.error({ aggrGroup: group.groupKey, err: (err as Error).message }, 'Notify for alerts failed');
-      return false;
-    } finally {
-      this.opts.clock.clearTimeout(timer);
-    }
+    return trace.getTracer('freshtrack').startActiveSpan('alerting.dispatch.flush', async (span) => {
+      span.setAttributes({ receiver: group.receiver, 'group.key': group.groupKey, 'alerts.count': alerts.length });
+      // Notifications get until the next flush to finish, as Alertmanager's flush deadline.
+      const abort = new AbortController();
+      const timer = this.opts.clock.setTimeout(() => abort.abort(), opts.groupIntervalMs);
+      try {
+        await stage.exec(
+          {
+            receiver: group.receiver,
+            groupKey: group.groupKey,
+            groupLabels: group.labels,
+            integrationIndex: 0,
+            externalURL: this.opts.externalURL,
+            now,
+            signal: abort.signal,
+            repeatIntervalMs: opts.repeatIntervalMs,
+            muteTimeIntervals: opts.muteTimeIntervals,
+            activeTimeIntervals: opts.activeTimeIntervals,
+          },
+          alerts,
+        );
+        return true;
+      } catch (err) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+        this.opts.logger.error({ aggrGroup: group.groupKey, err: (err as Error).message }, 'Notify for alerts failed');
+        return false;
+      } finally {
+        this.opts.clock.clearTimeout(timer);
+        span.end();
+      }
+    });
   }
 
   /** put stores validated alerts (the dispatcher and inhibitor see them at once). */
