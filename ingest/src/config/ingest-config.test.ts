@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validate } from 'node-cron';
 import { ConfigError } from '../../../platform/config/config-error';
 import { parseIngestConfig } from './ingest-config';
@@ -34,5 +37,15 @@ describe('redactUrl', () => {
   it('keeps router credentials out of labels and logs', () => {
     expect(redactUrl('https://user:s3cret@router.example:9093/')).toBe('https://router.example:9093');
     expect(redactUrl('http://127.0.0.1:9093')).toBe('http://127.0.0.1:9093');
+  });
+});
+
+describe('ALERTMANAGER_URLS_FILE', () => {
+  it('reads the router list from a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftk-cfg-'));
+    writeFileSync(join(dir, 'urls'), 'https://u:p@router-a:9093,https://u:p@router-b:9093\n');
+    expect(parseIngestConfig({ ALERTMANAGER_URLS_FILE: join(dir, 'urls') }, validate).alertmanagerUrls).toHaveLength(2);
+    expect(() => parseIngestConfig({ ALERTMANAGER_URLS_FILE: join(dir, 'missing') }, validate)).toThrow(/ALERTMANAGER_URLS_FILE/);
+    rmSync(dir, { recursive: true });
   });
 });

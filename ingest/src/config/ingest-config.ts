@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../platform/config/config-error';
-import { parseConfig, setting, type Env } from '../../../platform/config/env';
+import { parseConfig, readSecret, setting, type Env } from '../../../platform/config/env';
 
 /** IngestConfig: every ingest setting, validated once at start-up. */
 export interface IngestConfig {
@@ -30,7 +30,6 @@ const schema = z.object({
   INGEST_MAX_CLOCK_SKEW_SECONDS: setting.positiveInt().default(300),
   READINGS_RETENTION_DAYS: setting.positiveInt().min(30).default(730),
   INGEST_RATE_LIMIT_PER_SECOND: setting.positiveInt().default(100),
-  ALERTMANAGER_URLS: z.string().optional(),
   ALERTING_LISTEN_ADDRESS: z.string().optional(),
   FRESHTRACK_HOST: z.string().optional(),
   ALERT_RESEND_INTERVAL_SECONDS: setting.positiveInt().default(60),
@@ -64,6 +63,7 @@ function parseUrls(raw: string): string[] {
 /**
  * parseIngestConfig reads the ingest settings. Without ALERTMANAGER_URLS, alerts go to the
  * bundled router (the alerting role at ALERTING_LISTEN_ADDRESS, default port 9093).
+ * ALERTMANAGER_URLS_FILE may hold the list instead (Docker secrets).
  */
 export function parseIngestConfig(env: Env, validateCron: (expr: string) => boolean): IngestConfig {
   const c = parseConfig(schema, env);
@@ -74,7 +74,8 @@ export function parseIngestConfig(env: Env, validateCron: (expr: string) => bool
     if (!validateCron(expr)) throw new ConfigError(field, `"${expr}" is not a cron expression`);
   }
   const defaultRouter = `http://${c.ALERTING_LISTEN_ADDRESS ?? `${c.FRESHTRACK_HOST ?? '127.0.0.1'}:9093`}`;
-  const alertmanagerUrls = parseUrls(c.ALERTMANAGER_URLS ?? defaultRouter);
+  // Router URLs may carry basic-auth credentials, so they may come from ALERTMANAGER_URLS_FILE.
+  const alertmanagerUrls = parseUrls(readSecret(env, 'ALERTMANAGER_URLS') ?? defaultRouter);
   if (alertmanagerUrls.length === 0) throw new ConfigError('ALERTMANAGER_URLS', 'needs at least one URL');
   return {
     maxBatch: c.INGEST_MAX_BATCH,
