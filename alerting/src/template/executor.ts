@@ -1,4 +1,5 @@
-import { BUILTINS, ExecFuncError, htmlEscape, type FuncDef } from './builtins';
+import { BUILTINS, ExecFuncError, type FuncDef } from './builtins';
+import { escapeHtmlAction } from './html-context';
 import { goTimeFormat, goTimeString } from './go-format';
 import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from './nodes';
 import { formatValue, GO_ZERO_TIME, GoFloat, GoValue, sortedKeys, truth, typeName } from './values';
@@ -73,7 +74,8 @@ class State {
     switch (node.kind) {
       case 'action': {
         const v = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.out += this.print(v);
+        const last = node.pipe.cmds[node.pipe.cmds.length - 1].args[0];
+        if (node.pipe.decl.length === 0) this.out += this.print(v, last.kind === 'identifier' ? last.name : undefined);
         return;
       }
       case 'if':
@@ -96,9 +98,9 @@ class State {
     }
   }
 
-  private print(v: unknown): string {
+  private print(v: unknown, lastFn: string | undefined): string {
     if (!this.opts.html) return formatValue(v instanceof SafeHtml ? v.html : v);
-    return v instanceof SafeHtml ? v.html : htmlEscape(formatValue(v));
+    return v instanceof SafeHtml ? v.html : escapeHtmlAction(this.out, formatValue(v), lastFn);
   }
 
   private walkRange(dot: unknown, pipe: PipeNode, list: ListNode, elseList?: ListNode): void {

@@ -92,6 +92,16 @@ describe('rendering', () => {
     expect(t.render(data)).toBe('<b>&lt;i&gt;<u></b>');
   });
 
+  test('html mode follows html/template contexts for text and URL attributes', () => {
+    const h = (text: string) => set.compile(text, 'h', { html: true }).render(data);
+    expect(h('{{ "1+1 <b>" }}')).toBe('1&#43;1 &lt;b&gt;');
+    expect(h('{{ html "<b>" }}')).toBe('&lt;b&gt;');
+    expect(h('<a href="{{ "javascript:alert(1)" }}">')).toBe('<a href="#ZgotmplZ">');
+    expect(h('<a href="{{ "http://x/a b?q=\\"1\\"&r=2" }}">')).toBe('<a href="http://x/a%20b?q=%221%22&amp;r=2">');
+    expect(h('<a href="http://x/?q={{ "a b&c" }}">')).toBe('<a href="http://x/?q=a%20b%26c">');
+    expect(h('<a href="http://x/?q={{ "a b" | urlquery }}">')).toBe('<a href="http://x/?q=a&#43;b">');
+  });
+
   test('an empty template renders as empty without parsing', () => {
     expect(set.compile('', 'f').render(data)).toBe('');
   });

@@ -51,9 +51,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const alertDefs: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; generatorURL: string }[] = [
   {
     labels: { alertname: 'DiffTest', instance: 'i1', site: 'store-1', severity: 'critical' },
-    annotations: { summary: 'Freezer warm', description: 'x <b>&amp; "q"' },
+    annotations: { summary: 'Freezer warm + rising', description: 'x <b>&amp; "q" é' },
     startsAt: '',
-    generatorURL: 'http://prom.example:9090/graph?g0.expr=temp%3E5&g0.tab=1',
+    generatorURL: 'http://prom.example:9090/graph?g0.expr=temp%3E5&g0.tab=1&x=a b"c',
   },
   {
     labels: { alertname: 'DiffTest', instance: 'i2', site: 'store-1', severity: 'critical' },
@@ -93,7 +93,7 @@ function configEntry(kind: string, index: number): unknown {
 }
 
 const globalCfg = () => parseGlobal((parseYaml(configText) as { global: unknown }).global);
-const ctx = () => ({ receiver: 'all', groupKey: GROUP_KEY, groupLabels: { alertname: 'DiffTest' }, integrationIndex: 0, externalURL: EXTERNAL_URL, now: new Date() });
+const ctx = () => ({ receiver: 'cold-chain.ops', groupKey: GROUP_KEY, groupLabels: { alertname: 'DiffTest' }, integrationIndex: 0, externalURL: EXTERNAL_URL, now: new Date() });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'am-diff-'));
@@ -107,13 +107,13 @@ beforeAll(async () => {
 global:
   smtp_require_tls: false
 route:
-  receiver: all
+  receiver: cold-chain.ops
   group_by: [alertname]
   group_wait: 3s
   group_interval: 1s
   repeat_interval: 1h
 receivers:
-- name: all
+- name: cold-chain.ops
   slack_configs:
   - api_url: ${http.url}/slack/default
     send_resolved: true
