@@ -41,9 +41,7 @@ const PROFILES: Record<JurisdictionId, Record<UnitType, ProfileThresholds>> = {
   },
 };
 
-export const JURISDICTIONS = Object.keys(PROFILES) as JurisdictionId[];
-
-export function isJurisdiction(id: string): id is JurisdictionId {
+function isJurisdiction(id: string): id is JurisdictionId {
   return Object.prototype.hasOwnProperty.call(PROFILES, id);
 }
 

@@ -69,12 +69,3 @@ export function resolveOffline(live: Excursion | null, at: Date, out: RuleOutcom
   resolve(live, at, out);
   out.touched.push(live);
 }
-
-/**
- * isOffline: a sensor is offline once silent for `multiple` × its reporting interval.
- * `lastSeenAt` is when the server last received anything from it (server clock, so a
- * device with a wrong clock cannot hide).
- */
-export function isOffline(lastSeenAt: Date, intervalSeconds: number, multiple: number, now: Date): boolean {
-  return now.getTime() - lastSeenAt.getTime() > intervalSeconds * multiple * 1000;
-}
