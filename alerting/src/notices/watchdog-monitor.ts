@@ -16,7 +16,7 @@ export interface WatchdogOptions {
 }
 
 /**
- * WatchdogMonitor is the router's half of the dead man's switch (docs/runbooks/watchdog.md):
+ * WatchdogMonitor is the router's half of the dead man's switch (ADR 0036):
  * Prometheus fires `Watchdog` forever; when it stops arriving, the router raises
  * `WatchdogMissing` itself, a path that does not depend on Prometheus. The other half, an
  * external heartbeat receiver on the Watchdog route, catches the router itself being down.
