@@ -6,6 +6,7 @@ const SIMPLE: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f'
  * byte-identical to Alertmanager's so downstream deduplication keeps working.
  */
 export function goQuote(s: string): string {
+  if (/^[ !#-[\]-~]*$/.test(s)) return `"${s}"`; // printable ASCII without " or \: nothing to escape
   let out = '"';
   for (const ch of s) {
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
