@@ -68,6 +68,9 @@ export async function startPrometheus(targets: ScrapeTargets): Promise<RunningPr
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=${self}`,
     '--log.level=warn',
+    // The first rule evaluation runs before the notifier has discovered the router, and an
+    // alert "sent" to no one waits a full resend delay (1 m by default) for its next chance.
+    '--rules.alert.resend-delay=2s',
   ]);
   const url = `http://${self}`;
   await waitFor(async () => {
