@@ -82,6 +82,9 @@ function stringish(a: unknown): string | undefined {
 }
 
 function formatOne(verb: string, a: unknown, spec: Spec): string {
+  // Go applies the verb to each element of a slice: %q of [a b] is ["a" "b"].
+  const items = Array.isArray(a) ? a : a instanceof GoValue && a.type.kind === 'slice' && !a.type.stringer ? a.items : undefined;
+  if (items && verb !== 'v' && verb !== 'T') return `[${items.map((x) => formatOne(verb, x, spec)).join(' ')}]`;
   const num = typeof a === 'number' ? a : undefined;
   const flt = a instanceof GoFloat ? a.value : undefined;
   const sign = (s: string, n: number) => (n >= 0 && spec.plus ? `+${s}` : n >= 0 && spec.space ? ` ${s}` : s);
