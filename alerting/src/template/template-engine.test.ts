@@ -178,6 +178,11 @@ describe('execution errors stay Go errors', () => {
     expect(() => render('{{ eq 1 "1" }}')).toThrow('incompatible types for comparison');
   });
 
+  test('unbounded template recursion stops with an error instead of exhausting the stack', () => {
+    const s = TemplateSet.withDefaults().addSource('r.tmpl', '{{ define "loop" }}x{{ template "loop" . }}{{ end }}');
+    expect(() => s.compile('{{ template "loop" . }}', 'f').render(data)).toThrow('exceeded maximum template depth (1000)');
+  });
+
   test('index out of range fails', () => {
     expect(() => render('{{ index .Alerts 5 }}')).toThrow('index out of range: 5');
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseGlobal } from '../../config/global-config';
 import { ConfigFileError } from '../../config/config-file-error';
+import { NotifyError } from '../notifier';
 import { describeHttpConformance, startLocalService, testAlert, testContext, type LocalService } from '../testing/conformance';
 import { parseSlackConfig } from './slack-config';
 import { SlackNotifier } from './slack-notifier';
@@ -59,6 +60,14 @@ describe('slack notifier against a local incoming-webhook server', () => {
     expect(att.color).toBe('good');
     expect([...(att.title as string)]).toHaveLength(1024);
     expect((att.title as string).endsWith('…')).toBe(true);
+  });
+
+  test('a template failing while rendering is a final NotifyError with reason template', async () => {
+    const err = await create({ api_url: `${svc.url}/x`, text: '{{ index .Alerts 3 }}' }).notify(testContext(), [testAlert()]).then(() => undefined, (e: unknown) => e as NotifyError);
+    expect(err).toBeInstanceOf(NotifyError);
+    expect(err!.retryable).toBe(false);
+    expect(err!.reason).toBe('template');
+    expect(err!.message).toContain('index out of range: 3');
   });
 
   test('templates from the config templates files are used', () => {
