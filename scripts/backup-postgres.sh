@@ -170,6 +170,8 @@ step "fsync of $BACKUP_DIR" sync "$BACKUP_DIR"
 # Retention: walk newest first; keep the newest backup of each of the last N days, ISO weeks
 # and months. The stamp in the name (not the mtime) dates a backup.
 declare -A keep=() days=() weeks=() months=()
+# Never this run's own dump, even if a concurrent run made a newer one.
+keep[$(basename "$final")]=1
 mapfile -t dumps < <(find "$BACKUP_DIR" -maxdepth 1 -name "$database-*.dump" -printf '%f\n' | sort -r)
 for f in "${dumps[@]}"; do
   ts=${f##*-}

@@ -136,15 +136,21 @@ describe('PgBouncer exporter against a real PgBouncer under pgbench load', () =>
 
   test('counters scraped during load lie between the console readings taken just before and just after', async () => {
     const load = pgbench(bouncer.url(db.name), ['-n', '-c', '4', '-j', '2', '-T', '6']);
+    let done = false;
+    void load.finally(() => (done = true)).catch(() => undefined);
     let checked = 0;
     try {
-      for (let i = 0; i < 5; i++) {
+      // Keep comparing while pgbench runs (it may take a moment to connect on a busy machine).
+      while (!done && checked < 5) {
         const before = await readConsole(bouncer.adminUrl);
         const e = await scrape(collector);
         const after = await readConsole(bouncer.adminUrl);
         const row = (con: Console, cmd: string) => con[cmd].find((r) => r.database === db.name);
         const [b, a] = [row(before, 'STATS'), row(after, 'STATS')];
-        if (!b || !a) continue;
+        if (!b || !a) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
         for (const [col, name, f] of STATS) {
           const v = e.value(name, { database: db.name })!;
           expect(v).toBeGreaterThanOrEqual(Number(b[col]) * f - 1e-9);

@@ -52,7 +52,7 @@ describe('TLS probe: blackbox names and values, side by side with the real black
     const expired = await leaf('expired', { notBefore: -90 * DAY, notAfter: -DAY - 3 });
     const beforeLeaf = await leaf('intermediate-first', { notAfter: 300 * DAY, issuer: shortInter });
     const wrongHost = await leaf('wrong-host', { notAfter: 200 * DAY + 11, san: 'DNS:wrong.example' });
-    const self = await certs.issue('self-signed', { subject: '/CN=self-signed.test', notBefore: -DAY, notAfter: 100 * DAY + 5 });
+    const self = await certs.issue('self-signed', { subject: '/CN=self-signed.test', notBefore: -DAY, notAfter: 100 * DAY + 5, san });
     cases.push(
       { name: 'valid', chain: [valid, inter], earliest: valid.notAfter, verifies: true },
       { name: 'soon', chain: [soon, inter], earliest: soon.notAfter, verifies: true },
@@ -161,5 +161,8 @@ describe('TLS probe: blackbox names and values, side by side with the real black
     expect(await unknown.text()).toContain('Unknown module "nope"');
     const debug = await (await fetch(`${oursUrl}/probe?target=${targets.get('wrong-host')}&module=tls_verify&debug=true`)).text();
     expect(debug).toContain('not valid for 127.0.0.1');
+    const reason = async (name: string) => (await fetch(`${oursUrl}/probe?target=${targets.get(name)}&module=tls_verify&debug=true`)).text();
+    expect(await reason('expired')).toContain('certificate has expired');
+    expect(await reason('self-signed')).toContain('signed by unknown authority');
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
 import type { MetricSink } from '../metric-sink';
@@ -20,13 +21,29 @@ export type ProbeFn = (target: string, module: ProbeModule, sink: MetricSink, si
 let systemRoots: X509Certificate[] | undefined;
 const moduleRoots = new WeakMap<ProbeModule, X509Certificate[]>();
 
+/** Where Go's crypto/x509 looks for the system roots on Linux (SSL_CERT_FILE first). */
+const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/ca-bundle.pem', '/etc/pki/tls/cacert.pem', '/etc/ssl/cert.pem'];
+
+/**
+ * loadSystemRoots trusts what Go (so blackbox) trusts without a ca_file: the system bundle,
+ * which includes locally installed private CAs; Node's bundled Mozilla list only as fallback.
+ */
+function loadSystemRoots(): X509Certificate[] {
+  const bundle = [process.env.SSL_CERT_FILE, ...SYSTEM_BUNDLES].find((p) => p && existsSync(p));
+  if (bundle) {
+    const roots = parsePemBundle(readFileSync(bundle, 'utf8'));
+    if (roots.length) return roots;
+  }
+  return rootCertificates.flatMap((pem) => parsePemBundle(pem));
+}
+
 function rootsFor(module: ProbeModule): X509Certificate[] {
   if (module.caPem) {
     let roots = moduleRoots.get(module);
     if (!roots) moduleRoots.set(module, (roots = parsePemBundle(module.caPem)));
     return roots;
   }
-  systemRoots ??= rootCertificates.flatMap((pem) => parsePemBundle(pem));
+  systemRoots ??= loadSystemRoots();
   return systemRoots;
 }
 
