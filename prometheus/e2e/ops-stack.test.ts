@@ -17,8 +17,8 @@ import { startWebhookSink, type WebhookSink } from './webhook-sink';
 
 /**
  * Issue 8, "end to end on real components": PostgreSQL, PgBouncer, every role (`freshtrack
- * start`), a TLS endpoint with an expired certificate, the real Prometheus loading
- * prometheus/rules/, and a webhook receiver behind the router running the shipped routing tree
+ * start`), a TLS endpoint with an expired certificate, the real Prometheus running the shipped
+ * prometheus/prometheus.yml and rules (compose addresses swapped for loopback ones), and a webhook receiver behind the router running the shipped routing tree
  * (docker/alerting/alertmanager.example.yml). Proves that every Grafana panel query returns
  * data, that Prometheus rules (the Watchdog, an expired certificate) reach the webhook through
  * the router, and that ingest's excursions and notify.sh's deployment notices do too.
@@ -112,11 +112,14 @@ describe('ops stack end to end', () => {
     await run(join(PROJECT_ROOT, 'scripts', 'backup-postgres.sh'), [], { env: backupEnv });
     await run(join(PROJECT_ROOT, 'scripts', 'test-restore.sh'), [], { env: backupEnv });
 
+    // The shipped prometheus/prometheus.yml, compose addresses swapped for loopback ones.
     prometheus = await startPrometheus({
-      ingest: addr('ingest'),
-      controlPlane: addr('control-plane'),
-      alerting: addr('alerting'),
-      exporters: addr('exporters'),
+      services: {
+        'ingest:8081': addr('ingest'),
+        'control-plane:8080': addr('control-plane'),
+        'alerting:9093': addr('alerting'),
+        'exporters:9127': addr('exporters'),
+      },
       certificates: [tlsTarget],
     });
   }, 240_000);

@@ -1,53 +1,52 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../../platform/paths';
 import { freePort, startProcess, waitFor, type RunningProcess } from '../../test/helpers/processes';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
+/** Loopback addresses standing in for the compose service addresses of prometheus.yml. */
 export interface ScrapeTargets {
-  ingest: string;
-  controlPlane: string;
-  alerting: string;
-  exporters: string;
-  /** host:port of TLS endpoints probed through the exporters' /probe. */
+  /** compose address (e.g. `ingest:8081`) → loopback address of the same service. */
+  services: Record<string, string>;
+  /** host:port of TLS endpoints probed through the exporters' /probe (the file_sd targets). */
   certificates: string[];
 }
 
 /**
- * scrapeConfig is prometheus/prometheus.yml with the addresses of a loopback stack and a 1 s
- * cadence: the same job names, the same multi-target relabelling, all of prometheus/rules/.
+ * loopbackConfig is the shipped prometheus/prometheus.yml with every compose address replaced
+ * by its loopback stand-in, the certificate file_sd replaced by the test's endpoints, the rule
+ * glob made absolute, a 1 s cadence, and the jobs of services that are not running dropped.
+ * Everything else — job names, paths, params, relabelling, the router — is the shipped file.
  */
-export function scrapeConfig(t: ScrapeTargets, self: string): Record<string, unknown> {
-  const rulesDir = join(PROJECT_ROOT, 'prometheus', 'rules');
-  const job = (name: string, target: string) => ({ job_name: name, static_configs: [{ targets: [target] }] });
-  return {
-    global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
-    rule_files: readdirSync(rulesDir)
-      .filter((f) => f.endsWith('.yml'))
-      .map((f) => join(rulesDir, f)),
-    alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: [t.alerting] }] }] },
-    scrape_configs: [
-      job('prometheus', self),
-      job('ingest', t.ingest),
-      job('control-plane', t.controlPlane),
-      job('alerting', t.alerting),
-      job('exporters', t.exporters),
-      {
-        job_name: 'certificates',
-        metrics_path: '/probe',
-        params: { module: ['tls_insecure'] },
-        static_configs: [{ targets: t.certificates }],
-        relabel_configs: [
-          { source_labels: ['__address__'], target_label: '__param_target' },
-          { source_labels: ['__param_target'], target_label: 'instance' },
-          { target_label: '__address__', replacement: t.exporters },
-        ],
-      },
-    ],
+export function loopbackConfig(t: ScrapeTargets): Record<string, unknown> {
+  const dir = join(PROJECT_ROOT, 'prometheus');
+  const shipped = parse(readFileSync(join(dir, 'prometheus.yml'), 'utf8'));
+  const swap = (value: unknown): unknown => {
+    if (typeof value === 'string') return t.services[value] ?? value;
+    if (Array.isArray(value)) return value.map(swap);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]));
+    return value;
   };
+  const config = swap(shipped) as {
+    global: Record<string, unknown>;
+    rule_files: string[];
+    scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; file_sd_configs?: unknown }[];
+  };
+  config.global = { ...config.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' };
+  config.rule_files = config.rule_files.map((f) => join(dir, f));
+  const running = new Set(Object.values(t.services));
+  config.scrape_configs = config.scrape_configs.flatMap((job) => {
+    if (job.file_sd_configs) {
+      const { file_sd_configs: _sd, ...rest } = job;
+      return [{ ...rest, static_configs: [{ targets: t.certificates }] }];
+    }
+    const targets = (job.static_configs ?? []).flatMap((s) => s.targets);
+    return targets.every((target) => running.has(target)) ? [job] : [];
+  });
+  return config;
 }
 
 export interface RunningPrometheus {
@@ -62,7 +61,8 @@ export async function startPrometheus(targets: ScrapeTargets): Promise<RunningPr
   const port = await freePort();
   const self = `127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-e2e-'));
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(scrapeConfig(targets, self)));
+  const config = loopbackConfig({ ...targets, services: { ...targets.services, 'localhost:9090': self } });
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   const proc = startProcess(PROMETHEUS_BIN, [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
