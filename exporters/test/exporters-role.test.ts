@@ -109,6 +109,22 @@ describe('freshtrack exporters (built CLI): flags, /metrics snapshot, /probe, re
     expect(e.value('freshtrack_exporter_scrape_errors_total', { collector: 'pgbouncer' })).toBeGreaterThan(0);
   });
 
+  test('without PgBouncer or targets configured, only the backup collector runs and /probe uses the built-in modules', async () => {
+    const port = await freePort();
+    const p = startFreshtrack(['exporters', `--web.listen-address=127.0.0.1:${port}`], { DATABASE_URL: db.url });
+    try {
+      await p.waitForOutput(/FreshTrack Pro is running/, 60_000);
+      const e = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+      expect(e.value('pg_backup_up')).toBe(1);
+      expect(e.find('pgbouncer_up')).toHaveLength(0);
+      expect(e.find('probe_success')).toHaveLength(0);
+      const probe = parseExposition(await (await fetch(`http://127.0.0.1:${port}/probe?target=${target}&module=tls_insecure`)).text());
+      expect(probe.value('probe_ssl_earliest_cert_expiry')).toBe(renewed.notAfter);
+    } finally {
+      await p.stop();
+    }
+  });
+
   test('a target naming an unknown module stops start-up with the field named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exporters-bad-'));
     const bad = join(dir, 'bad.yml');
