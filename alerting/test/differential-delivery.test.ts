@@ -12,7 +12,7 @@ const CONFIG = (sink: string) => `
 route:
   receiver: default
   group_by: [alertname]
-  group_wait: 1s
+  group_wait: 2s
   group_interval: 2s
   repeat_interval: 1h
   routes:
@@ -133,7 +133,7 @@ const FIRST_BATCH = [
   ].map((l) => a({ alertname: 'M', case: 'max', ...l })),
   a({ alertname: 'Auth', case: 'auth' }),
 ];
-/** Posted 300 ms later: group_wait must batch it with the first alert of its group. */
+/** Posted 300 ms later: group_wait (2 s, generous for a loaded machine) must batch it with the first alert of its group. */
 const SECOND_BATCH = [a({ alertname: 'N2', case: 'nested', team: 'backend', late: 'yes' })];
 
 interface Normalised {
@@ -184,11 +184,11 @@ describe('deliveries: real Alertmanager vs freshtrack alerting', () => {
     await Promise.all(routers.map((r) => postJson(`${r.url}/api/v2/alerts`, FIRST_BATCH)));
     await new Promise((r) => setTimeout(r, 300));
     await Promise.all(routers.map((r) => postJson(`${r.url}/api/v2/alerts`, SECOND_BATCH)));
-    // After the first flush (~1 s) resolve the send_resolved cases.
+    // After the first flush (~2 s) resolve the send_resolved cases.
     await waitFor(async () => sinks.every((s) => s.at('/resolved-on').length >= 1 && s.at('/resolved-off').length >= 1), 20_000);
     const resolved = ['resolved-on', 'resolved-off'].map((c) => a({ alertname: 'S', case: c }, { endsAt: new Date().toISOString() }));
     await Promise.all(routers.map((r) => postJson(`${r.url}/api/v2/alerts`, resolved)));
-    // repeat (interval 2 s, repeat 3 s) sends at ~1, 5, 9 s; wait for its second send and the resolved one.
+    // repeat (interval 2 s, repeat 3 s) sends at ~2, 6, 10 s; wait for its second send and the resolved one.
     await waitFor(async () => sinks.every((s) => s.at('/repeat').length >= 2 && s.at('/resolved-on').length >= 2), 30_000);
     await new Promise((r) => setTimeout(r, 1500));
   }, 120_000);
