@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ConfigFileError } from '../config/config-file-error';
 import { TemplateSyntaxError } from './lexer';
 import { TemplateSet, type CompiledTemplate } from './template-set';
@@ -20,13 +23,24 @@ export function checkTemplateField(text: string | undefined, path: string): void
 
 let cached: { key: string; set: TemplateSet } | undefined;
 
-/** templateSetFor loads the defaults plus the config's template files (memoised per file list). */
+/**
+ * templateSetFor loads the defaults plus the config's template files. The set is shared by
+ * the notifiers of one config load; it is keyed by the files' paths and contents, so a reload
+ * after a template file was edited parses it again.
+ */
 export function templateSetFor(files: string[]): TemplateSet {
-  const key = files.join('\0');
+  let sources: [string, string][];
+  try {
+    sources = files.map((f) => [f, readFileSync(f, 'utf8')]);
+  } catch (err) {
+    throw new ConfigFileError('templates', (err as Error).message);
+  }
+  const key = createHash('sha256').update(JSON.stringify(sources)).digest('hex');
   if (cached?.key === key) return cached.set;
   let set: TemplateSet;
   try {
-    set = TemplateSet.withDefaults().addFilePaths(files);
+    set = TemplateSet.withDefaults();
+    for (const [file, src] of sources) set.addSource(basename(file), src);
   } catch (err) {
     if (err instanceof TemplateSyntaxError) throw new ConfigFileError('templates', err.message);
     throw err;

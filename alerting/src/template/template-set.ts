@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../platform/paths';
 import { ALERTMANAGER_FUNCS, REGEXP_ARGS } from './alertmanager-funcs';
 import { BUILTINS, type FuncDef } from './builtins';
@@ -68,12 +68,6 @@ export class TemplateSet {
   /** addSource parses one template file's text; a syntax error names the file, line and column. */
   addSource(name: string, src: string): this {
     this.merge(name, parseTemplate(name, src, checker));
-    return this;
-  }
-
-  /** addFilePaths loads template files already resolved from the config's `templates` globs. */
-  addFilePaths(files: string[]): this {
-    for (const file of files) this.addSource(basename(file), readFileSync(file, 'utf8'));
     return this;
   }
 

@@ -70,12 +70,16 @@ describe('slack notifier against a local incoming-webhook server', () => {
     expect(err!.message).toContain('index out of range: 3');
   });
 
-  test('templates from the config templates files are used', () => {
+  test('templates from the config templates files are used, and re-read after an edit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slack-t-'));
     const file = join(dir, 'mine.tmpl');
+    const title = (n: SlackNotifier) => (n.payload(testContext(), [testAlert()]).attachments as Record<string, unknown>[])[0].title;
     writeFileSync(file, '{{ define "slack.default.title" }}Site {{ .CommonLabels.site }}{{ end }}');
-    const body = create({ api_url: 'http://x.example/' }, [file]).payload(testContext(), [testAlert()]);
-    expect((body.attachments as Record<string, unknown>[])[0].title).toBe('Site store-1');
+    expect(title(create({ api_url: 'http://x.example/' }, [file]))).toBe('Site store-1');
+    writeFileSync(file, '{{ define "slack.default.title" }}Store {{ .CommonLabels.site }}{{ end }}');
+    expect(title(create({ api_url: 'http://x.example/' }, [file]))).toBe('Store store-1');
+    writeFileSync(file, '{{ define "slack.default.title" }}{{ .Status {{ end }}');
+    expect(() => create({ api_url: 'http://x.example/' }, [file])).toThrow(/^templates: template: mine\.tmpl:1:\d+: /);
   });
 });
 
