@@ -9,8 +9,8 @@ import { freePort, startFreshtrack, startProcess, waitFor, type RunningProcess }
 
 /**
  * The shipped routing tree, checked with the reference implementation: amtool validates it and
- * routes sample alerts, and the real Alertmanager 0.25 applies its inhibition rules. Our router
- * and our router (the drop-in, started as `freshtrack alerting`) must both apply them alike.
+ * routes sample alerts, and the real Alertmanager 0.25 applies its inhibition rules; our router
+ * (the drop-in, started as `freshtrack alerting`) must apply them alike.
  */
 const run = promisify(execFile);
 const CONFIG = join(PROJECT_ROOT, 'docker', 'alerting', 'alertmanager.example.yml');
