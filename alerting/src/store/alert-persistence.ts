@@ -6,12 +6,12 @@ import type { Queryable } from './queryable';
 /**
  * AlertPersistence mirrors the in-memory alert provider into router_alerts, so a router
  * restarted mid-incident relearns its alerts (and still sends their resolution) instead of
- * waiting for Prometheus to re-send them. Writes are batched per tick and ordered; `flush()`
+ * waiting for Prometheus to re-send them. Writes are batched per tick; `flush()`
  * lets the API answer 2xx only once the posted alerts are committed.
  */
 export class AlertPersistence {
   private readonly pending = new Map<string, StoredAlert>();
-  private writes: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
   private scheduled = false;
   private failure: Error | undefined;
   private readonly db: PgAlertStore;
@@ -40,24 +40,32 @@ export class AlertPersistence {
     });
   }
 
+  /**
+   * write sends what is pending as one upsert. Batches run concurrently: the upsert keeps the
+   * newest update per alert whatever order they commit in, and rows are locked in
+   * fingerprint order, so concurrent batches cannot deadlock.
+   */
   private write(): void {
     this.scheduled = false;
-    const batch = [...this.pending.values()];
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
     this.pending.clear();
-    this.writes = this.writes
-      .then(() => this.db.upsert(batch))
+    const done: Promise<void> = this.db
+      .upsert(batch)
       .catch((err: Error) => {
         this.failure = err;
         // Keep newer updates that arrived meanwhile; retry the rest with the next write.
         for (const a of batch) if (!this.pending.has(a.fingerprint)) this.pending.set(a.fingerprint, a);
         this.logger.error({ err, alerts: batch.length }, 'persisting alerts to PostgreSQL failed');
-      });
+      })
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
   }
 
   /** flush waits for every update seen so far to be committed; throws if a write failed. */
   async flush(): Promise<void> {
-    if (this.scheduled || this.pending.size) this.write();
-    await this.writes;
+    this.write();
+    await Promise.all([...this.inFlight]);
     const failure = this.failure;
     this.failure = undefined;
     if (failure) throw failure;
