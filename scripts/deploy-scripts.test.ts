@@ -172,6 +172,41 @@ describe('deploy-selfhosted.sh --dry-run', () => {
   });
 });
 
+describe('deploy-selfhosted.sh --rollback --dry-run', () => {
+  test('redeploys the version before the current one, without a backup, and notifies', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'deploy-state-'));
+    const ready = await localServer(200);
+    try {
+      writeFileSync(join(state, 'deployed-version'), '2.0.0\n');
+      writeFileSync(join(state, 'previous-version'), '1.9.0\n');
+      const r = await runScript('deploy-selfhosted.sh', ['--rollback', '--dry-run'], { ...healthEnv(ready.url), FRESHTRACK_STATE_DIR: state, HEALTH_INTERVAL_SECONDS: '1' });
+      expect(r.code).toBe(0);
+      expectInOrder(r.stdout, [
+        /^==> plan: deploy 1\.9\.0 \(previous: 2\.0\.0\)/,
+        /^==> deploy exporters 1\.9\.0/,
+        /^==> deploy ingest 1\.9\.0/,
+        /^health check ok: /,
+        /^would run: .*notify\.sh .*--version 1\.9\.0 --result success/,
+      ]);
+      expect(r.stdout).not.toMatch(/==> backup/);
+    } finally {
+      await ready.close();
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses when no deployment was ever recorded', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'deploy-state-'));
+    try {
+      const r = await runScript('deploy-selfhosted.sh', ['--rollback', '--dry-run'], { FRESHTRACK_STATE_DIR: state });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--rollback: no deployed version recorded/);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('deploy-digitalocean.sh --dry-run', () => {
   const doEnv = { DO_DROPLET: 'freshtrack-prod', DO_DATABASE_ID: 'db-1234', FRESHTRACK_DOMAIN: 'freshtrack.example.com', HEALTH_INTERVAL_SECONDS: '1' };
 
