@@ -46,6 +46,22 @@ export class WebhookNotifier implements Notifier {
       const aborted = ctx.signal?.aborted;
       throw new NotifyError(`webhook: ${aborted ? 'request cancelled' : (err as Error).message}`, !aborted, aborted ? 'timeout' : 'network');
     }
-    checkResponse('webhook', res.status, typeof res.data === 'string' ? res.data : '');
+    checkResponse('webhook', res.status, redactUrl(typeof res.data === 'string' ? res.data : '', url));
   }
+}
+
+/** redactUrl hides the URL, its path and query (where tokens live) if the service echoes them back. */
+function redactUrl(text: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return text.split(url).join('<redacted>');
+  }
+  const parts = [url, parsed.pathname + parsed.search, parsed.pathname, parsed.search.slice(1), ...parsed.pathname.split('/')]
+    .filter((p) => p.length >= 6)
+    .sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const p of parts) out = out.split(p).join('<redacted>');
+  return out;
 }
