@@ -58,7 +58,9 @@ snapshot_pid=""
 finish() {
   local status=$?
   if [[ -n $snapshot_pid ]]; then
+    # Failed or stopped mid-dump: the session may be stuck (e.g. connecting), so end it.
     [[ -n ${snap_in:-} ]] && { exec {snap_in}>&-; } 2>/dev/null
+    kill "$snapshot_pid" 2>/dev/null || true
     wait "$snapshot_pid" 2>/dev/null || true
   fi
   if ((status != 0)); then

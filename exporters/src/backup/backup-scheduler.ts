@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { schedule, type ScheduledTask } from 'node-cron';
@@ -40,6 +40,7 @@ export class BackupScheduler {
   private readonly owner = `${hostname()}:${process.pid}`;
   /** Jobs in flight: shutdown waits for them, so a script is never cut off mid-write. */
   private readonly inFlight = new Set<Promise<number>>();
+  private readonly children = new Set<ChildProcess>();
 
   constructor(
     private readonly config: BackupScheduleConfig,
@@ -66,9 +67,22 @@ export class BackupScheduler {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * stop lets running jobs finish for up to `graceMs`, then sends them SIGTERM: the scripts
+   * trap it, record the run as failed and remove their partial files.
+   */
+  async stop(graceMs = 60_000): Promise<void> {
     await Promise.all(this.tasks.map((t) => t.destroy()));
-    await Promise.all([...this.inFlight]);
+    const all = Promise.all([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+    clearTimeout(timer);
+    if (expired) {
+      this.logger.warn({ jobs: this.children.size }, 'stopping backup jobs still running at shutdown');
+      // The whole process group: the script, its psql session and pg_dump.
+      for (const child of this.children) if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      await all;
+    }
   }
 
   /** claim returns true when this replica won the slot (job, scheduledFor). */
@@ -111,7 +125,13 @@ export class BackupScheduler {
     const span = trace.getTracer('freshtrack').startSpan(`exporters.backup.${job}`);
     const started = performance.now();
     const code = await new Promise<number>((resolve) => {
-      const child = spawn('bash', [join(PROJECT_ROOT, 'scripts', SCRIPTS[job])], { env: this.env(triggeredBy), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('bash', [join(PROJECT_ROOT, 'scripts', SCRIPTS[job])], {
+        env: this.env(triggeredBy),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so stop() can signal pg_dump and psql along with the script.
+        detached: true,
+      });
+      this.children.add(child);
       let output = '';
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -120,6 +140,7 @@ export class BackupScheduler {
         resolve(127);
       });
       child.on('close', (exit) => {
+        this.children.delete(child);
         const level = exit === 0 ? 'info' : 'error';
         this.logger[level]({ job, exit, output: output.trim().slice(-2000) }, `${job} finished`);
         resolve(exit ?? 1);
