@@ -59,6 +59,25 @@ describe('config reload', () => {
     expect(await metric(router, 'alertmanager_config_last_reload_successful')).toBe(1);
   });
 
+  test('alertmanager_* metrics count alerts by state, silences, invalid alerts', async () => {
+    const post = (body: unknown) => fetch(`${router.url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    await post([{ labels: { alertname: 'M1' } }, { labels: { alertname: 'M2' } }]);
+    await post([{ labels: { '0bad': 'x' } }]);
+    const now = Date.now();
+    await fetch(`${router.url}/api/v2/silences`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ matchers: [{ name: 'alertname', value: 'M2', isRegex: false }], startsAt: new Date(now).toISOString(), endsAt: new Date(now + 60_000).toISOString(), createdBy: 't', comment: 'c' }),
+    });
+    const text = await (await fetch(`${router.url}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&').replace(/"\\}$/, '"[^}]*\\}')} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('alertmanager_alerts{state="active"}')).toBe(1);
+    expect(value('alertmanager_alerts{state="suppressed"}')).toBe(1);
+    expect(value('alertmanager_silences{state="active"}')).toBe(1);
+    expect(value('alertmanager_alerts_received_total{status="firing"}')).toBe(2);
+    expect(text).toMatch(/^alertmanager_alerts_invalid_total(\{[^}]*\})? 1$/m);
+  });
+
   test('an invalid config at start-up exits 1 without listening', async () => {
     const file = `${router.configFile}.bad`;
     writeFileSync(file, 'route: {receiver: a}\nreceivers: [{name: a}]\nbogus: 1\n');
