@@ -19,6 +19,9 @@ export interface PagerdutyConfig {
   httpConfig: HttpClientConfig;
   routingKey?: string;
   routingKeyFile?: string;
+  /** Events API v1 integration key; when set the notifier sends v1 events. */
+  serviceKey?: string;
+  serviceKeyFile?: string;
   url: string;
   templates: { client: string; client_url: string; description: string; severity: string; class: string; component: string; group: string; source: string };
   details: Record<string, string>;
@@ -28,20 +31,27 @@ export interface PagerdutyConfig {
 
 const TEMPLATE_KEYS = ['client', 'client_url', 'description', 'severity', 'class', 'component', 'group', 'source'] as const;
 
+/** PAGERDUTY_V1_URL is where Alertmanager sends Events API v1 (`service_key`) events. */
+export const PAGERDUTY_V1_URL = 'https://events.pagerduty.com/generic/2010-04-15/create_event.json';
+
 /**
- * parsePagerdutyConfig validates a `pagerduty_configs` entry for the Events API v2.
- * `service_key` (Events API v1) is rejected with a message saying so.
+ * parsePagerdutyConfig validates a `pagerduty_configs` entry: Events API v2 with
+ * `routing_key`, or the older v1 with `service_key`. Alertmanager always sends v1 events to
+ * PagerDuty's fixed v1 URL; we honour an explicit `url` for v1 too (so it can be tested and
+ * proxied) and otherwise use that same fixed URL.
  */
 export function parsePagerdutyConfig(raw: unknown, global: GlobalConfig, path: string): PagerdutyConfig {
   const map = strictMap(raw, path, ['send_resolved', 'http_config', 'routing_key', 'routing_key_file', 'service_key', 'service_key_file', 'url', 'details', 'images', 'links', ...TEMPLATE_KEYS]);
-  if (map.service_key !== undefined || map.service_key_file !== undefined) {
-    throw new ConfigFileError(child(path, 'service_key'), 'the PagerDuty Events API v1 (service_key) is not supported by this router; use routing_key (Events API v2)');
-  }
   const routingKey = optString(map, 'routing_key', path);
   const routingKeyFile = optString(map, 'routing_key_file', path);
-  if (!routingKey && !routingKeyFile) throw new ConfigFileError(path, 'missing service or routing key in PagerDuty config');
+  const serviceKey = optString(map, 'service_key', path);
+  const serviceKeyFile = optString(map, 'service_key_file', path);
+  if (!routingKey && !routingKeyFile && !serviceKey && !serviceKeyFile) throw new ConfigFileError(path, 'missing service or routing key in PagerDuty config');
   if (routingKey && routingKeyFile) throw new ConfigFileError(path, 'at most one of routing_key & routing_key_file must be configured');
-  const url = parseHttpUrl(optString(map, 'url', path), child(path, 'url')) ?? (global.values.pagerduty_url as string);
+  if (serviceKey && serviceKeyFile) throw new ConfigFileError(path, 'at most one of service_key & service_key_file must be configured');
+  const v1 = Boolean(serviceKey || serviceKeyFile);
+  const explicitUrl = parseHttpUrl(optString(map, 'url', path), child(path, 'url'));
+  const url = explicitUrl ?? (v1 ? PAGERDUTY_V1_URL : (global.values.pagerduty_url as string));
   const templates = {
     client: '{{ template "pagerduty.default.client" . }}',
     client_url: '{{ template "pagerduty.default.clientURL" . }}',
@@ -87,6 +97,8 @@ export function parsePagerdutyConfig(raw: unknown, global: GlobalConfig, path: s
     httpConfig: map.http_config === undefined ? { ...global.httpConfig } : parseHttpConfig(map.http_config, child(path, 'http_config')),
     routingKey,
     routingKeyFile,
+    serviceKey,
+    serviceKeyFile,
     url,
     templates,
     details,
@@ -100,6 +112,8 @@ export function marshalPagerdutyConfig(cfg: PagerdutyConfig): RawMap {
   const out: RawMap = { send_resolved: cfg.sendResolved, http_config: marshalHttpConfig(cfg.httpConfig) };
   if (cfg.routingKey) out.routing_key = '<secret>';
   if (cfg.routingKeyFile) out.routing_key_file = cfg.routingKeyFile;
+  if (cfg.serviceKey) out.service_key = '<secret>';
+  if (cfg.serviceKeyFile) out.service_key_file = cfg.serviceKeyFile;
   out.url = cfg.url;
   for (const [k, v] of Object.entries(cfg.templates)) if (v) out[k] = v;
   out.details = cfg.details;

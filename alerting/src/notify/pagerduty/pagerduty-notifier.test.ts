@@ -49,6 +49,24 @@ describe('pagerduty notifier against a local Events API v2 server', () => {
     expect(body.payload.severity).toBe('error');
   });
 
+  test('service_key sends Events API v1 events; 403 is retried there', async () => {
+    svc.respondWith(200, '{"status":"success"}');
+    const n = create({ service_key: 'v1-s3rv1ce-key-secret', url: `${svc.url}/generic/2010-04-15/create_event.json` });
+    const ctx = testContext();
+    await n.notify(ctx, [testAlert()]);
+    await n.notify(ctx, [testAlert(undefined, true)]);
+    const [trigger, resolve] = svc.requests.slice(-2).map((r) => JSON.parse(r.body));
+    expect(trigger).toMatchObject({ service_key: 'v1-s3rv1ce-key-secret', incident_key: dedupKey(ctx.groupKey), event_type: 'trigger', description: '[FIRING:1] FreezerWarm (store-1)', client: 'Alertmanager' });
+    expect(trigger.details.num_firing).toBe('1');
+    expect(trigger.payload).toBeNull();
+    expect(resolve).toMatchObject({ event_type: 'resolve' });
+    expect(resolve.client).toBeUndefined();
+    svc.respondWith(403, 'rate limited');
+    const err = await n.notify(ctx, [testAlert()]).then(() => undefined, (e: unknown) => e as { retryable: boolean; message: string });
+    expect(err!.retryable).toBe(true);
+    expect(err!.message).not.toContain('v1-s3rv1ce-key-secret');
+  });
+
   test('the summary is cut to 1024 runes as Alertmanager does', () => {
     const body = create({ routing_key: ROUTING_KEY, description: 'x'.repeat(2000) }).payload(testContext(), [testAlert()], ROUTING_KEY);
     const summary = (body.payload as { summary: string }).summary;
@@ -60,7 +78,7 @@ describe('pagerduty notifier against a local Events API v2 server', () => {
 describe('pagerduty_configs validation', () => {
   test.each([
     [{}, 'missing service or routing key in PagerDuty config'],
-    [{ service_key: 'x' }, 'Events API v1 (service_key) is not supported'],
+    [{ service_key: 'a', service_key_file: '/f' }, 'at most one of service_key & service_key_file'],
     [{ routing_key: 'a', routing_key_file: '/f' }, 'at most one of routing_key & routing_key_file'],
     [{ routing_key: 'a', url: 'ftp://x' }, 'pagerduty_configs[0].url: unsupported scheme'],
     [{ routing_key: 'a', details: { x: '{{ nosuch }}' } }, 'pagerduty_configs[0].details.x: invalid template'],
@@ -75,5 +93,6 @@ describe('pagerduty_configs validation', () => {
     expect(cfg.details.firing).toBe('mine');
     expect(cfg.details.num_resolved).toBe('{{ .Alerts.Resolved | len }}');
     expect(cfg.sendResolved).toBe(true);
+    expect(parsePagerdutyConfig({ service_key: 'k' }, global, 'p').url).toBe('https://events.pagerduty.com/generic/2010-04-15/create_event.json');
   });
 });

@@ -18,9 +18,9 @@ export function dedupKey(groupKey: string): string {
 }
 
 /**
- * PagerdutyNotifier sends Events API v2 events: `trigger` while any alert fires, `resolve`
- * once all are resolved, deduplicated on the group key's hash so PagerDuty keeps one
- * incident per aggregation group.
+ * PagerdutyNotifier sends Events API v2 events (v1 when the config has a `service_key`):
+ * `trigger` while any alert fires, `resolve` once all are resolved, deduplicated on the group
+ * key's hash so PagerDuty keeps one incident per aggregation group.
  */
 export class PagerdutyNotifier implements Notifier {
   readonly integration = 'pagerduty';
@@ -44,12 +44,37 @@ export class PagerdutyNotifier implements Notifier {
   }
 
   async notify(ctx: NotifyContext, alerts: Alert[]): Promise<void> {
+    const opts = { httpConfig: this.cfg.httpConfig, signal: ctx.signal };
+    if (this.cfg.serviceKey !== undefined || this.cfg.serviceKeyFile !== undefined) {
+      const serviceKey = this.cfg.serviceKey ?? (await readFile(this.cfg.serviceKeyFile!, 'utf8')).trim();
+      // Alertmanager retries v1 events on 403, PagerDuty's v1 rate-limit answer.
+      await postJson('pagerduty', this.cfg.url, this.payloadV1(ctx, alerts, serviceKey), { ...opts, retryStatuses: [403] });
+      return;
+    }
     const routingKey = this.cfg.routingKey ?? (await readFile(this.cfg.routingKeyFile!, 'utf8')).trim();
-    await postJson('pagerduty', this.cfg.url, this.payload(ctx, alerts, routingKey), { httpConfig: this.cfg.httpConfig, signal: ctx.signal });
+    await postJson('pagerduty', this.cfg.url, this.payload(ctx, alerts, routingKey), opts);
   }
 
-  /** payload builds the v2 event in Alertmanager 0.25's field order. */
-  payload(ctx: NotifyContext, alerts: Alert[], routingKey: string): Record<string, unknown> {
+  /** payloadV1 builds an Events API v1 event as Alertmanager 0.25's notifyV1. */
+  payloadV1(ctx: NotifyContext, alerts: Alert[], serviceKey: string): Record<string, unknown> {
+    const { r, firing, details } = this.render(ctx, alerts);
+    const event: Record<string, unknown> = {
+      service_key: serviceKey,
+      incident_key: dedupKey(ctx.groupKey),
+      event_type: firing ? 'trigger' : 'resolve',
+      description: truncateRunes(r(this.t.description), MAX_SUMMARY_RUNES),
+    };
+    if (firing) {
+      event.client = r(this.t.client);
+      event.client_url = r(this.t.client_url);
+    }
+    event.details = details;
+    const sent = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== ''));
+    // Alertmanager shares one message struct between v1 and v2: these two are never omitted.
+    return { ...sent, event_action: '', payload: null };
+  }
+
+  private render(ctx: NotifyContext, alerts: Alert[]) {
     const data = templateData({ receiver: ctx.receiver, groupLabels: ctx.groupLabels, alerts, externalURL: ctx.externalURL, now: ctx.now });
     const r = (t: CompiledTemplate) => {
       try {
@@ -60,6 +85,12 @@ export class PagerdutyNotifier implements Notifier {
     };
     const firing = alerts.some((a) => a.endsAt.getTime() > ctx.now.getTime());
     const details = Object.fromEntries(Object.entries(this.detailT).map(([k, t]) => [k, r(t)]));
+    return { r, firing, details };
+  }
+
+  /** payload builds the v2 event in Alertmanager 0.25's field order. */
+  payload(ctx: NotifyContext, alerts: Alert[], routingKey: string): Record<string, unknown> {
+    const { r, firing, details } = this.render(ctx, alerts);
     const omit = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined));
     const images = this.imageT.map((i) => ({ src: r(i.src), alt: r(i.alt), href: r(i.href) })).filter((i) => i.src !== '');
     const links = this.linkT.map((l) => ({ href: r(l.href), text: r(l.text) })).filter((l) => l.href !== '');

@@ -19,7 +19,7 @@ export async function postJson(
   integration: string,
   url: string,
   body: unknown,
-  opts: { httpConfig: HttpClientConfig; signal?: AbortSignal },
+  opts: { httpConfig: HttpClientConfig; signal?: AbortSignal; retryStatuses?: number[] },
 ): Promise<string> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
   const auth = await authorizationHeader(opts.httpConfig);
@@ -42,7 +42,13 @@ export async function postJson(
     throw new NotifyError(`${integration}: ${aborted ? 'request cancelled' : `request failed${code ? ` (${code})` : ''}`}`, !aborted, aborted ? 'timeout' : 'network');
   }
   const text = typeof res.data === 'string' ? res.data : '';
-  checkResponse(integration, res.status, redact(text, url));
+  try {
+    checkResponse(integration, res.status, redact(text, url));
+  } catch (err) {
+    // Some services signal rate limiting with another status (PagerDuty v1: 403).
+    if (err instanceof NotifyError && opts.retryStatuses?.includes(res.status)) throw new NotifyError(err.message, true, 'serverError');
+    throw err;
+  }
   return text;
 }
 

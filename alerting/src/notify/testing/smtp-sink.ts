@@ -32,12 +32,12 @@ export interface SelfSignedCert {
   keyFile: string;
 }
 
-/** makeSelfSignedCert runs `openssl req -x509` for CN=localhost / IP 127.0.0.1. */
-export function makeSelfSignedCert(): SelfSignedCert {
+/** makeSelfSignedCert runs `openssl req -x509` for `host` (default localhost) and IP 127.0.0.1. */
+export function makeSelfSignedCert(host = 'localhost'): SelfSignedCert {
   const dir = mkdtempSync(join(tmpdir(), 'smtp-cert-'));
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host},IP:127.0.0.1`, '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
   return { dir, certFile, keyFile };
 }
 
