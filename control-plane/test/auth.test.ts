@@ -134,6 +134,21 @@ describe('authentication against an external identity provider (JWKS URL)', () =
     expect((await api(cp.url, 'get', '/.well-known/jwks.json')).status).toBe(404);
   });
 
+  test('tokens without roles (Stack Auth style) use memberships; the org may be matched by the IdP team id', async () => {
+    await cp.db.pool.query(`UPDATE organizations SET idp_org_id = 'team-7f3a' WHERE id = $1`, [orgId]);
+    const stackLike = idpToken({ sub: 'stack|ana', app_metadata: { org: 'team-7f3a' } });
+    const before = await api(cp.url, 'get', '/v1/organization', stackLike);
+    expect(before.status).toBe(403);
+    expect(before.json.error).toMatch(/no membership/);
+    const admin = idpToken({ sub: 'idp|admin', app_metadata: { org: orgId, roles: ['admin'] } });
+    expect((await api(cp.url, 'put', `/v1/memberships/${encodeURIComponent('stack|ana')}`, admin, { role: 'auditor' })).status).toBe(200);
+    const after = await api(cp.url, 'get', '/v1/organization', stackLike);
+    expect(after.status).toBe(200);
+    expect(after.json.idpOrgId).toBe('team-7f3a');
+    expect((await api(cp.url, 'post', '/v1/sites', stackLike, { name: 'x' })).status).toBe(403);
+    expect((await api(cp.url, 'get', '/v1/memberships', admin)).json.items).toEqual([expect.objectContaining({ subject: 'stack|ana', role: 'auditor' })]);
+  });
+
   test('`freshtrack token` is refused when an external issuer is configured', async () => {
     const cli = startFreshtrack(['token', '--org', 'bistro', '--role', 'admin'], { DATABASE_URL: cp.db.url, CONTROL_PLANE_JWKS_URL: idp.url, CONTROL_PLANE_JWT_ISSUER: issuer, CONTROL_PLANE_JWT_AUDIENCE: 'x' });
     expect(await cli.exited).toBe(2);

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../../../platform/errors/app-error';
 import type { Pool } from '../../../platform/db/pool';
 import { identityFromClaims, type ClaimPaths } from '../domain/claims';
-import type { Principal } from '../domain/roles';
+import { isRole, type Principal, type Role } from '../domain/roles';
 import type { JwtVerifier } from './jwt-verifier';
 import { readCookie, SESSION_COOKIE } from './session-cookie';
 
@@ -45,18 +45,27 @@ export class Authenticator {
     if (!checked.ok) throw new UnauthorizedError(checked.reason);
     const identity = identityFromClaims(checked.payload as Record<string, unknown>, this.claims);
     if ('missing' in identity) throw new UnauthorizedError(`token has no "${identity.missing}" claim`);
-    if (!identity.roles.length) throw new ForbiddenError(`token carries no control-plane role (admin, operator, responder, auditor) in "${this.claims.role}"`);
     const orgId = await this.resolveOrg(identity.org);
     if (!orgId) throw new ForbiddenError('organization in token is not known to this control plane');
-    return { subject: identity.subject, name: identity.name, roles: identity.roles, orgId };
+    // Roles in the token win; IdPs that carry none (Stack Auth) use the membership table.
+    const roles = identity.roles.length ? identity.roles : await this.memberRoles(orgId, identity.subject);
+    if (!roles.length) throw new ForbiddenError(`no control-plane role: none in the token's "${this.claims.role}" claim and no membership in this organization`);
+    return { subject: identity.subject, name: identity.name, roles, orgId };
   }
 
-  /** Org claims may carry the organization id or slug; lookups are cached for a minute. */
+  private async memberRoles(orgId: string, subject: string): Promise<Role[]> {
+    const { rows } = await this.pool.query<{ role: string }>('SELECT role FROM memberships WHERE org_id = $1 AND subject = $2', [orgId, subject]);
+    return rows.map((r) => r.role).filter(isRole);
+  }
+
+  /** Org claims may carry the organization id, its slug or the IdP's team id; cached for a minute. */
   private async resolveOrg(value: string): Promise<string | undefined> {
     const cached = this.orgCache.get(value);
     if (cached && cached.until > Date.now()) return cached.id;
     const { rows } = await this.pool.query<{ id: string }>(
-      UUID.test(value) ? 'SELECT id FROM organizations WHERE id = $1' : 'SELECT id FROM organizations WHERE slug = $1',
+      UUID.test(value)
+        ? 'SELECT id FROM organizations WHERE id = $1::uuid OR idp_org_id = $1::text ORDER BY (id = $1::uuid) DESC LIMIT 1'
+        : 'SELECT id FROM organizations WHERE slug = $1 OR idp_org_id = $1 ORDER BY (slug = $1) DESC LIMIT 1',
       [value],
     );
     const id = rows[0]?.id;

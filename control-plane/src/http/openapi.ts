@@ -45,7 +45,12 @@ const ERROR = { description: 'error', content: { 'application/json': { schema: {
 export function buildOpenApi(routes: AnyRoute[], extraPaths: Record<string, Schema>, version: string): Schema {
   const paths: Record<string, Record<string, Schema>> = {};
   for (const r of routes) {
-    const params = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }));
+    const params = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: /Id$/.test(m[1]) ? { type: 'string', format: 'uuid' } : { type: 'string' },
+    }));
     const querySchema = r.query ? zodToSchema(r.query as z.ZodTypeAny) : undefined;
     const queryParams = Object.entries((querySchema?.properties ?? {}) as Record<string, Schema>).map(([name, schema]) => ({
       name,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { JURISDICTION_IDS, profileDefaults, UNIT_TYPES, type UnitType } from '../../../platform/contracts/food-safety-profiles';
-import { ADMINS, ANY_ROLE, MANAGERS } from '../domain/roles';
+import { ADMINS, ANY_ROLE, MANAGERS, ROLES } from '../domain/roles';
 import { auditedChange } from '../services/audited-change';
 import { defineRoute, type AnyRoute } from '../http/route-spec';
 import { uuid } from '../http/validation';
@@ -50,7 +50,7 @@ export const inventoryRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/organization', summary: 'Rename the organization or change its jurisdiction profile', tag: 'organization', auth: 'user', scope: 'org', roles: ADMINS,
-    body: z.object({ name: name().optional(), jurisdiction: z.enum(JURISDICTION_IDS).optional(), timezone: timezone().optional() }),
+    body: z.object({ name: name().optional(), jurisdiction: z.enum(JURISDICTION_IDS).optional(), timezone: timezone().optional(), idpOrgId: z.string().min(1).max(200).optional() }),
     handler: async ({ stores, principal, body }) => ({
       json: await auditedChange(stores, principal, 'update', 'organization', async (tx) => ({
         entityId: tx.orgId,
@@ -192,6 +192,27 @@ export const inventoryRoutes: AnyRoute[] = [
     method: 'delete', path: '/v1/sensors/:sensorId', summary: 'Delete a sensor', tag: 'inventory', auth: 'user', scope: 'org', roles: ADMINS,
     handler: async ({ stores, principal, params }) => ({
       json: await auditedChange(stores, principal, 'delete', 'sensor', async (tx) => ({ entityId: params.sensorId, before: await tx.inventory.deleteSensor(params.sensorId), after: null })),
+    }),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/memberships', summary: 'Members and their roles (used when the IdP\'s tokens carry no role)', tag: 'organization', auth: 'user', scope: 'org', roles: ADMINS,
+    handler: async ({ stores }) => ({ json: { items: await stores.inventory.listMembers() } }),
+  }),
+  defineRoute({
+    method: 'put', path: '/v1/memberships/:subject', summary: 'Grant or change a member\'s role (subject = the token\'s sub)', tag: 'organization', auth: 'user', scope: 'org', roles: ADMINS,
+    body: z.object({ role: z.enum(ROLES) }),
+    handler: async ({ stores, principal, params, body }) => ({
+      json: await auditedChange(stores, principal, 'grant', 'membership', async (tx) => ({
+        entityId: params.subject,
+        before: (await tx.inventory.getMember(params.subject)) ?? null,
+        after: await tx.inventory.putMember(params.subject, body.role, principal.subject),
+      })),
+    }),
+  }),
+  defineRoute({
+    method: 'delete', path: '/v1/memberships/:subject', summary: 'Remove a member', tag: 'organization', auth: 'user', scope: 'org', roles: ADMINS,
+    handler: async ({ stores, principal, params }) => ({
+      json: await auditedChange(stores, principal, 'revoke', 'membership', async (tx) => ({ entityId: params.subject, before: await tx.inventory.deleteMember(params.subject), after: null })),
     }),
   }),
 ];

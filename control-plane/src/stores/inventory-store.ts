@@ -1,5 +1,6 @@
 import { query, queryOne, type Queryable } from './queryable';
 
+const ORG = `id, slug, name, jurisdiction, timezone, idp_org_id AS "idpOrgId", created_at AS "createdAt"`;
 const SITE = `id, name, jurisdiction, timezone, created_at AS "createdAt"`;
 const UNIT = `id, site_id AS "siteId", name, unit_type AS "unitType", created_at AS "createdAt"`;
 const SENSOR = `id, unit_id AS "unitId", external_id AS "externalId", name, interval_seconds AS "intervalSeconds",
@@ -32,15 +33,16 @@ export class InventoryStore {
   ) {}
 
   organization(): Promise<Row> {
-    return queryOne(this.db, `SELECT id, slug, name, jurisdiction, timezone, created_at AS "createdAt" FROM organizations WHERE id = $1`, [this.orgId], 'organization');
+    return queryOne(this.db, `SELECT ${ORG} FROM organizations WHERE id = $1`, [this.orgId], 'organization');
   }
 
-  updateOrganization(patch: { name?: string; jurisdiction?: string; timezone?: string }): Promise<Row> {
+  updateOrganization(patch: { name?: string; jurisdiction?: string; timezone?: string; idpOrgId?: string }): Promise<Row> {
     return queryOne(
       this.db,
-      `UPDATE organizations SET name = COALESCE($2, name), jurisdiction = COALESCE($3, jurisdiction), timezone = COALESCE($4, timezone)
-       WHERE id = $1 RETURNING id, slug, name, jurisdiction, timezone, created_at AS "createdAt"`,
-      [this.orgId, patch.name, patch.jurisdiction, patch.timezone],
+      `UPDATE organizations SET name = COALESCE($2, name), jurisdiction = COALESCE($3, jurisdiction), timezone = COALESCE($4, timezone),
+         idp_org_id = COALESCE($5, idp_org_id)
+       WHERE id = $1 RETURNING ${ORG}`,
+      [this.orgId, patch.name, patch.jurisdiction, patch.timezone, patch.idpOrgId],
       'organization',
     );
   }
@@ -145,5 +147,29 @@ export class InventoryStore {
       [this.orgId, unitId, t.minWarningC, t.minCriticalC, t.maxWarningC, t.maxCriticalC, t.delaySeconds, t.hysteresisC, JSON.stringify(t.suppressionWindows)],
       'unit',
     );
+  }
+
+  listMembers(): Promise<Row[]> {
+    return query(this.db, `SELECT subject, role, granted_by AS "grantedBy", granted_at AS "grantedAt" FROM memberships WHERE org_id = $1 ORDER BY subject`, [this.orgId]);
+  }
+
+  async getMember(subject: string): Promise<Row | undefined> {
+    const rows = await query(this.db, `SELECT subject, role, granted_by AS "grantedBy", granted_at AS "grantedAt" FROM memberships WHERE org_id = $1 AND subject = $2`, [this.orgId, subject]);
+    return rows[0];
+  }
+
+  putMember(subject: string, role: string, by: string): Promise<Row> {
+    return queryOne(
+      this.db,
+      `INSERT INTO memberships (org_id, subject, role, granted_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (org_id, subject) DO UPDATE SET role = EXCLUDED.role, granted_by = EXCLUDED.granted_by, granted_at = now()
+       RETURNING subject, role, granted_by AS "grantedBy", granted_at AS "grantedAt"`,
+      [this.orgId, subject, role, by],
+      'membership',
+    );
+  }
+
+  deleteMember(subject: string): Promise<Row> {
+    return queryOne(this.db, `DELETE FROM memberships WHERE org_id = $1 AND subject = $2 RETURNING subject, role`, [this.orgId, subject], 'membership');
   }
 }
