@@ -39,8 +39,9 @@ const secureCfg = (extra: Record<string, unknown> = {}) => ({
 });
 
 test('STARTTLS + AUTH: the message arrives encrypted, authenticated, with the default subject and HTML', async () => {
-  await create(secureCfg({ headers: { 'x-site': '{{ .CommonLabels.site }}' }, text: '{{ template "__text_alert_list" .Alerts }}' })).notify(testContext(), [testAlert()]);
+  await create(secureCfg({ hello: 'freshtrack.example', headers: { 'x-site': '{{ .CommonLabels.site }}' }, text: '{{ template "__text_alert_list" .Alerts }}' })).notify(testContext(), [testAlert()]);
   const mail = tlsAuth.mails.at(-1)!;
+  expect(mail.hello).toBe('freshtrack.example');
   expect(mail.secure).toBe(true);
   expect(mail.user).toBe('alerts');
   expect(mail.from).toBe('freshtrack@example.com');

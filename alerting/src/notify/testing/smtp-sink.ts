@@ -16,6 +16,8 @@ export interface CapturedMail {
   raw: string;
   secure: boolean;
   user?: string;
+  /** The name the client gave in EHLO/HELO. */
+  hello: string;
 }
 
 export interface SmtpSink {
@@ -76,6 +78,7 @@ export async function startSmtpSink(opts: { tls?: SelfSignedCert; users?: Record
           raw: Buffer.concat(chunks).toString('utf8'),
           secure: session.secure,
           user: session.user as string | undefined,
+          hello: session.hostNameAppearsAs,
         });
         cb();
       });
