@@ -23,7 +23,16 @@ const GC_INTERVAL_MS = 15 * 60_000;
 export interface AlertingOptions {
   configFile?: string;
   externalUrl?: string;
+  /** --web.route-prefix; defaults to the external URL's path, as Alertmanager. */
+  routePrefix?: string;
   retentionMs?: number;
+}
+
+/** routePrefixFor normalises a prefix to "" or "/path" (no trailing slash). */
+export function routePrefixFor(prefix: string | undefined, externalURL: string): string {
+  const raw = prefix ?? new URL(externalURL).pathname;
+  const trimmed = raw.replace(/\/+$/, '');
+  return trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
 /** alertingOptionsFromEnv reads ALERTING_CONFIG_FILE / ALERTING_EXTERNAL_URL. */
@@ -77,6 +86,7 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
   );
   coordinator.reload();
   const startedAt = new Date();
+  const prefix = routePrefixFor(opts.routePrefix, externalURL);
   const service = await startHttpService({
     name: 'alerting',
     ...listen,
@@ -84,8 +94,8 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     logger,
     readiness: databaseReadiness(ctx.pool),
     routes: (app) => {
-      mountLifecycleRoutes(app, coordinator);
-      app.use('/api/v2', apiV2Router(router, metrics, systemClock, startedAt));
+      mountLifecycleRoutes(app, coordinator, prefix);
+      app.use(`${prefix}/api/v2`, apiV2Router(router, metrics, systemClock, startedAt));
     },
   });
   const onHup = () => {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../platform/paths';
 import { loadConfigFile } from '../src/config/config';
 import { ConfigCoordinator, DEFAULT_WEBHOOK_URL } from '../src/router/config-coordinator';
-import { DEFAULT_CONFIG_FILE } from '../src/alerting-role';
+import { DEFAULT_CONFIG_FILE, routePrefixFor } from '../src/alerting-role';
+import { createTestDatabase } from '../../test/helpers/postgres';
+import { startOurRouter } from './support/routers';
 import type { AlertRouter } from '../src/router/alert-router';
 import pino from 'pino';
 
@@ -51,4 +53,23 @@ describe('alerting CLI commands', () => {
     const cfg = applied[0] as ReturnType<typeof loadConfigFile>;
     expect((cfg.receivers[0].integrations[0].config as { url: string }).url).toBe('http://cp.internal:8080/hook');
   });
+
+  test('route prefix comes from --web.route-prefix or the external URL path', () => {
+    expect(routePrefixFor(undefined, 'http://host:9093')).toBe('');
+    expect(routePrefixFor(undefined, 'http://host/alertmanager/')).toBe('/alertmanager');
+    expect(routePrefixFor('am', 'http://host/x')).toBe('/am');
+  });
+
+  test('--web.external-url with a path serves the API and /-/ endpoints under it', async () => {
+    const db = await createTestDatabase();
+    const router = await startOurRouter('route: {receiver: a}\nreceivers: [{name: a}]\n', db.url, ['--web.external-url=http://127.0.0.1:1/am/', '--web.route-prefix=/am']);
+    try {
+      expect((await fetch(`${router.url}/am/-/healthy`)).status).toBe(200);
+      expect(await (await fetch(`${router.url}/am/api/v2/receivers`)).json()).toEqual([{ name: 'a' }]);
+      expect((await fetch(`${router.url}/api/v2/receivers`)).status).toBe(404);
+    } finally {
+      await router.stop();
+      await db.drop();
+    }
+  }, 60_000);
 });

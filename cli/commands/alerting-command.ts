@@ -37,6 +37,7 @@ Flags:
   --config.file=PATH             Alertmanager configuration (default ${DEFAULT_CONFIG_FILE})
   --web.listen-address=HOST:PORT where to listen (env ALERTING_LISTEN_ADDRESS, default 127.0.0.1:${ALERTING_DEFAULT_PORT})
   --web.external-url=URL         URL the router is reachable at (default http://<hostname>:<port>)
+  --web.route-prefix=PATH        prefix for the API and /-/ endpoints (default: the external URL's path)
   --storage.path=DIR             accepted for compatibility; state lives in memory
   --data.retention=DURATION      how long expired silences and notification log entries are kept (default 120h)
   --cluster.*                    accepted and ignored: high availability is not implemented
@@ -84,7 +85,7 @@ Environment:
         alerting: (ctx) => {
           if (cluster.length) ctx.logger.info({ flags: cluster }, 'cluster flags accepted and ignored: high availability is not implemented');
           if (values['storage.path']) ctx.logger.info({ path: values['storage.path'] }, 'storage.path accepted: silences and the notification log live in memory');
-          return startAlerting(ctx, listen, { configFile, externalUrl, retentionMs });
+          return startAlerting(ctx, listen, { configFile, externalUrl, retentionMs, routePrefix: values['web.route-prefix'] as string | undefined });
         },
       },
     });

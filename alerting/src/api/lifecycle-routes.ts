@@ -6,12 +6,12 @@ function text(res: Response, status: number, body: string): void {
 }
 
 /** mountLifecycleRoutes serves Alertmanager's /-/healthy, /-/ready and /-/reload. */
-export function mountLifecycleRoutes(app: Express, coordinator: ConfigCoordinator): void {
-  app.all(['/-/healthy', '/-/ready'], (req, res) => {
+export function mountLifecycleRoutes(app: Express, coordinator: ConfigCoordinator, prefix = ''): void {
+  app.all([`${prefix}/-/healthy`, `${prefix}/-/ready`], (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.status(405).set('Allow', 'GET, HEAD').type('text/plain; charset=utf-8').send('Method Not Allowed\n');
     text(res, 200, 'OK');
   });
-  app.all('/-/reload', (req, res) => {
+  app.all(`${prefix}/-/reload`, (req, res) => {
     if (req.method !== 'POST' && req.method !== 'PUT') {
       return void res.status(405).set('Allow', 'OPTIONS, POST').type('text/plain; charset=utf-8').send('Method Not Allowed\n');
     }

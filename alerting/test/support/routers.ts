@@ -58,7 +58,8 @@ export async function startOurRouter(configYaml: string, databaseUrl: string, ex
     { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
   );
   const url = `http://127.0.0.1:${port}`;
-  await ready(url, proc);
+  const prefix = extraArgs.find((a) => a.startsWith('--web.route-prefix='))?.split('=')[1] ?? '';
+  await ready(`${url}${prefix}`, proc);
   return {
     name: 'freshtrack',
     url,
