@@ -14,35 +14,28 @@ export interface StateRow {
   lastSentAt: Date | null;
   claimOwner: string | null;
   claimExpiresAt: Date | null;
+  /** The firing set covered by the group's current ack, if any. */
+  ackFiring: string[] | null;
   dbNow: Date;
 }
 
-/** ensureStateRow creates the entry if missing, so the next statement has a row to lock. */
-export async function ensureStateRow(q: Queryable, k: NotifyKey): Promise<void> {
-  await q.query(
-    `INSERT INTO router_notify_state (receiver, integration, group_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-    [k.receiver, k.integration, k.groupKey],
-  );
-}
-
-/** lockStateRow reads the entry under FOR UPDATE: concurrent claimers queue here, one at a time. */
+/**
+ * lockStateRow creates the entry if missing and locks it in one statement (ON CONFLICT DO
+ * UPDATE takes the row lock): concurrent claimers queue here, one at a time. It also reads
+ * the group's current ack and the database clock, so a claim costs one round trip plus the
+ * claim itself.
+ */
 export async function lockStateRow(q: Queryable, k: NotifyKey): Promise<StateRow> {
   const r = await q.query<StateRow>(
-    `SELECT firing_fingerprints AS firing, resolved_fingerprints AS resolved, last_sent_at AS "lastSentAt",
-            claim_owner AS "claimOwner", claim_expires_at AS "claimExpiresAt", clock_timestamp() AS "dbNow"
-       FROM router_notify_state WHERE receiver = $1 AND integration = $2 AND group_key = $3 FOR UPDATE`,
+    `INSERT INTO router_notify_state AS s (receiver, integration, group_key) VALUES ($1, $2, $3)
+     ON CONFLICT (receiver, integration, group_key) DO UPDATE SET updated_at = s.updated_at
+     RETURNING s.firing_fingerprints AS firing, s.resolved_fingerprints AS resolved, s.last_sent_at AS "lastSentAt",
+               s.claim_owner AS "claimOwner", s.claim_expires_at AS "claimExpiresAt",
+               (SELECT a.firing_fingerprints FROM router_group_acks a WHERE a.group_key = $3 AND a.cleared_at IS NULL) AS "ackFiring",
+               clock_timestamp() AS "dbNow"`,
     [k.receiver, k.integration, k.groupKey],
   );
   return r.rows[0];
-}
-
-/** selectAckFiring returns the firing set covered by the group's current ack, if any. */
-export async function selectAckFiring(q: Queryable, groupKey: string): Promise<string[] | null> {
-  const r = await q.query<{ firing: string[] }>(
-    `SELECT firing_fingerprints AS firing FROM router_group_acks WHERE group_key = $1 AND cleared_at IS NULL`,
-    [groupKey],
-  );
-  return r.rows[0]?.firing ?? null;
 }
 
 export interface ClaimValues {

@@ -3,7 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import { withTransaction, type Pool } from '../../../platform/db/pool';
 import { NotificationHistoryStore } from '../store/notification-history-store';
 import { decideSend, type SendDecision } from './domain/send-decision';
-import { clearAck, ensureStateRow, lockStateRow, releaseClaim, selectAckFiring, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
+import { clearAck, lockStateRow, releaseClaim, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
 
 export type { NotifyKey } from './send-claim-sql';
 
@@ -72,9 +72,7 @@ export class SendClaims {
   async claim(key: NotifyKey, f: FlushFacts): Promise<ClaimResult> {
     const token = randomUUID();
     const decision = await withTransaction(this.pool, async (c): Promise<SendDecision> => {
-      await ensureStateRow(c, key);
       const row = await lockStateRow(c, key);
-      const ackFiring = await selectAckFiring(c, key.groupKey);
       const now = f.now ?? row.dbNow;
       const d = decideSend({
         firing: f.firing,
@@ -84,7 +82,7 @@ export class SendClaims {
         now,
         last: row.lastSentAt ? { firing: row.firing, resolved: row.resolved, sentAt: row.lastSentAt } : null,
         claim: row.claimOwner && row.claimExpiresAt ? { owner: row.claimOwner, expiresAt: row.claimExpiresAt } : null,
-        ack: ackFiring ? { firing: ackFiring } : null,
+        ack: row.ackFiring ? { firing: row.ackFiring } : null,
       });
       if (d.clearAck) await clearAck(c, key.groupKey, f.firing.length ? 'firing set changed' : 'group resolved');
       if (d.send) {
