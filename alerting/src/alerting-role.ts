@@ -17,7 +17,7 @@ import { systemClock } from './types/clock';
 
 export const ALERTING_DEFAULT_PORT = 9093;
 export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'alerting', 'config', 'default.yml');
-const GC_INTERVAL_MS = 15 * 60_000;
+const GC_INTERVAL_MS = 30 * 60_000;
 
 /** AlertingOptions come from the `alerting` flags (or env for `freshtrack start`). */
 export interface AlertingOptions {
@@ -26,6 +26,8 @@ export interface AlertingOptions {
   /** --web.route-prefix; defaults to the external URL's path, as Alertmanager. */
   routePrefix?: string;
   retentionMs?: number;
+  /** --alerts.gc-interval: how often resolved alerts and expired state are dropped (default 30m). */
+  gcIntervalMs?: number;
 }
 
 /** routePrefixFor normalises a prefix to "" or "/path" (no trailing slash). */
@@ -106,7 +108,7 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     }
   };
   process.on('SIGHUP', onHup);
-  const gc = setInterval(() => void router.gc(), GC_INTERVAL_MS);
+  const gc = setInterval(() => void router.gc(), opts.gcIntervalMs ?? GC_INTERVAL_MS);
   gc.unref();
   ctx.shutdown.register('alerting router', async () => {
     process.off('SIGHUP', onHup);

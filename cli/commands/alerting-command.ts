@@ -40,6 +40,9 @@ Flags:
   --web.route-prefix=PATH        prefix for the API and /-/ endpoints (default: the external URL's path)
   --storage.path=DIR             accepted for compatibility; state lives in memory
   --data.retention=DURATION      how long expired silences and notification log entries are kept (default 120h)
+  --alerts.gc-interval=DURATION  how often resolved alerts and expired state are dropped (default 30m)
+  --log.level=LEVEL              debug|info|warn|error (overrides LOG_LEVEL)
+  --log.format=FORMAT            accepted; logs are always JSON
   --cluster.*                    accepted and ignored: high availability is not implemented
 
 Environment:
@@ -62,12 +65,19 @@ Environment:
     const listen = parseListenAddress('--web.listen-address', listenText);
     const externalUrl = values['web.external-url'] as string | undefined;
     if (externalUrl !== undefined && !/^https?:\/\/[^/]+/.test(externalUrl)) throw new ConfigError('--web.external-url', `"${externalUrl}" is not an absolute http(s) URL`);
-    let retentionMs: number | undefined;
-    try {
-      if (values['data.retention']) retentionMs = parseDuration(values['data.retention'] as string, '--data.retention');
-    } catch (err) {
-      throw new ConfigError('--data.retention', (err as Error).message);
-    }
+    const duration = (flag: 'data.retention' | 'alerts.gc-interval') => {
+      const text = values[flag] as string | undefined;
+      if (text === undefined) return undefined;
+      try {
+        const ms = parseDuration(text, `--${flag}`);
+        if (ms === 0) throw new Error('must be greater than zero');
+        return ms;
+      } catch (err) {
+        throw new ConfigError(`--${flag}`, (err as Error).message);
+      }
+    };
+    const retentionMs = duration('data.retention');
+    const gcIntervalMs = duration('alerts.gc-interval');
     const configFile = (values['config.file'] as string | undefined) ?? DEFAULT_CONFIG_FILE;
     try {
       loadConfigFile(configFile);
@@ -77,6 +87,12 @@ Environment:
       process.stderr.write(`freshtrack alerting: loading configuration file ${configFile} failed: ${err.message}\n`);
       process.exit(1);
     }
+    const logLevel = values['log.level'] as string | undefined;
+    if (logLevel !== undefined) {
+      if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError('--log.level', `"${logLevel}" is not one of debug, info, warn, error`);
+      // Alertmanager's flag; the platform logger reads LOG_LEVEL.
+      process.env.LOG_LEVEL = logLevel;
+    }
     const roleEnv = { ...env, ALERTING_LISTEN_ADDRESS: listenText };
     await runRoles({
       env: roleEnv,
@@ -85,7 +101,7 @@ Environment:
         alerting: (ctx) => {
           if (cluster.length) ctx.logger.info({ flags: cluster }, 'cluster flags accepted and ignored: high availability is not implemented');
           if (values['storage.path']) ctx.logger.info({ path: values['storage.path'] }, 'storage.path accepted: silences and the notification log live in memory');
-          return startAlerting(ctx, listen, { configFile, externalUrl, retentionMs, routePrefix: values['web.route-prefix'] as string | undefined });
+          return startAlerting(ctx, listen, { configFile, externalUrl, retentionMs, gcIntervalMs, routePrefix: values['web.route-prefix'] as string | undefined });
         },
       },
     });
