@@ -181,6 +181,19 @@ describe('ops stack end to end', () => {
     expect(failures).toEqual([]);
   }, 240_000);
 
+  test('the backup and restore test run before start-up show in the metrics as fresh and passed', async () => {
+    const scalar = async (expr: string) => {
+      const r = await prometheus.query(expr);
+      const [sample] = (r.data?.result ?? []) as { value: [number, string] }[];
+      return sample ? Number(sample.value[1]) : undefined;
+    };
+    expect(await scalar('max(pg_backup_restore_verify_last_result)')).toBe(1);
+    expect(await scalar('min(time() - pg_backup_last_success_timestamp_seconds)')).toBeLessThan(900);
+    expect(await scalar('min(time() - pg_backup_restore_verify_last_success_timestamp_seconds)')).toBeLessThan(900);
+    const alerts = await prometheus.query('ALERTS{alertname=~"PgBackup.*"}');
+    expect(alerts.data?.result).toEqual([]);
+  });
+
   test('a Prometheus rule (the Watchdog) reaches the webhook through the router', async () => {
     const watchdog = await waitFor(async () => sink.messages.find((m) => m.alerts.some((a) => a.labels.alertname === 'Watchdog')), 150_000, 500);
     expect(watchdog.receiver).toBe('heartbeat');
