@@ -1,3 +1,4 @@
+import { ConfigError } from '../../platform/config/config-error';
 import { parseFlags } from '../../platform/config/flags';
 import { parseListenAddress } from '../../platform/config/listen-address';
 import { roleListenAddress } from '../../platform/lifecycle/role-options';
@@ -28,6 +29,8 @@ Flags:
   --pgBouncer.connectionString=URL        PgBouncer admin console (env PGBOUNCER_EXPORTER_CONNECTION_STRING[_FILE])
   --tls.config.file=PATH                  blackbox_exporter module file for /probe (env TLS_CONFIG_FILE; default modules:
                                           tls, tls_insecure, smtp_starttls, postgres_starttls)
+  --web.telemetry-path=/metrics           accepted for pgbouncer_exporter compatibility (only /metrics)
+  --log.level=debug|info|warn|error       as the reference exporters spell it (same as LOG_LEVEL)
 
 Environment:
   BACKUP_DATABASE_URL, BACKUP_DATABASE_URL_FILE   database the scheduled backups dump (direct, not PgBouncer)
@@ -39,7 +42,19 @@ Environment:
       'config.file': { type: 'string' },
       'pgBouncer.connectionString': { type: 'string' },
       'tls.config.file': { type: 'string' },
+      'web.telemetry-path': { type: 'string' },
+      'log.level': { type: 'string' },
     });
+    const telemetryPath = values['web.telemetry-path'] as string | undefined;
+    if (telemetryPath !== undefined && telemetryPath !== '/metrics') {
+      throw new ConfigError('--web.telemetry-path', `only /metrics is served, got "${telemetryPath}"`);
+    }
+    const logLevel = values['log.level'] as string | undefined;
+    if (logLevel !== undefined) {
+      if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError('--log.level', `must be debug, info, warn or error, got "${logLevel}"`);
+      // The root logger reads LOG_LEVEL when runRoles creates it.
+      process.env.LOG_LEVEL = logLevel;
+    }
     const listen = values['web.listen-address'] as string | undefined;
     if (listen) parseListenAddress('--web.listen-address', listen);
     const roleEnv = listen ? { ...env, EXPORTERS_LISTEN_ADDRESS: listen } : env;

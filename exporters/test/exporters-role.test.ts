@@ -40,7 +40,8 @@ describe('freshtrack exporters (built CLI): flags, /metrics snapshot, /probe, re
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     exporter = startFreshtrack(
-      ['exporters', `--web.listen-address=127.0.0.1:${port}`, `--pgBouncer.connectionString=${bouncer.adminUrl}`, `--config.file=${config}`],
+      // Flags spelled as pgbouncer_exporter spells them, so deployment files carry over.
+      ['exporters', `--web.listen-address=127.0.0.1:${port}`, `--pgBouncer.connectionString=${bouncer.adminUrl}`, `--config.file=${config}`, '--web.telemetry-path=/metrics', '--log.level=info'],
       { DATABASE_URL: db.url },
     );
     await exporter.waitForOutput(/FreshTrack Pro is running/, 60_000);
@@ -133,6 +134,9 @@ describe('freshtrack exporters (built CLI): flags, /metrics snapshot, /probe, re
     expect(await p.exited).toBe(2);
     expect(p.output()).toContain('tls.targets.0.module');
     expect(p.output()).toContain('unknown module "nope"');
+    const path = startFreshtrack(['exporters', '--web.telemetry-path=/stats'], { DATABASE_URL: db.url });
+    expect(await path.exited).toBe(2);
+    expect(path.output()).toContain('--web.telemetry-path');
     rmSync(dir, { recursive: true, force: true });
   });
 });
