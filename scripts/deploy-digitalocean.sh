@@ -94,7 +94,10 @@ configure_database() {
 configure_database
 
 step "backup: pre-deploy database backup (managed cluster, from the Droplet)"
-remote scripts/backup-postgres.sh || { notify_deploy failure "Pre-deploy backup failed; ${VERSION} was not deployed"; exit 1; }
+# scripts/backup-postgres.sh inside the compose `backup` service, which has pg_dump and the
+# backup_database_url secret; the Droplet host needs neither.
+remote "docker compose -f docker/compose.yaml -f docker/compose.prod.yaml -f docker/compose.digitalocean.yaml run --rm --no-deps backup once" ||
+  { notify_deploy failure "Pre-deploy backup failed; ${VERSION} was not deployed"; exit 1; }
 
 step "release ${VERSION} on the Droplet"
 remote "git fetch --tags origin && git checkout --detach $VERSION"

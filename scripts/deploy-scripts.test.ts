@@ -221,7 +221,7 @@ describe('deploy-digitalocean.sh --dry-run', () => {
         /^would run: doctl databases get db-1234/,
         /^==> configure: managed database connection/,
         /^==> backup/,
-        /^would run: ssh .*scripts\/backup-postgres\.sh$/,
+        /^would run: ssh .*compose\.digitalocean\.yaml\\ run\\ --rm\\ --no-deps\\ backup\\ once$/,
         /^==> deploy: role-by-role rollout/,
         /^would run: ssh .*compose\.digitalocean\.yaml.*scripts\/deploy-selfhosted\.sh\\ --skip-backup\\ --no-notify\\ --version\\ 2\.0\.0$/,
         /^health check ok: /,
