@@ -56,7 +56,10 @@ receivers:
     const received = await waitFor(async () => {
       const res = await api(cp.url, 'get', '/v1/alert-notifications', token);
       return res.json.items.length ? res.json.items : undefined;
-    }, 60_000, 500);
+    }, 90_000, 500).catch(async (err) => {
+      const outbox = await db.pool.query('SELECT attempts, last_error, delivered_at FROM alert_outbox');
+      throw new Error(`${(err as Error).message}\noutbox: ${JSON.stringify(outbox.rows)}\nrouter output:\n${router.output()}\ncontrol plane output:\n${cp.proc.output()}`);
+    });
     expect(received[0].commonLabels).toMatchObject({ alertname: 'Deployment', org: 'deployco', version: 'v2.0.1', environment: 'staging', result: 'success' });
     expect(received[0].receiver).toBe('control-plane');
     const outbox = await db.pool.query('SELECT delivered_at, attempts FROM alert_outbox');
