@@ -46,7 +46,9 @@ export async function negotiatePlaintext(socket: Socket, module: ProbeModule, lo
     }
   }
   const steps = tcp.query_response;
-  if (!steps?.length) return Boolean(tcp.tls);
+  // Without a starttls step, blackbox starts TLS right after connecting (tls: true) and runs
+  // query_response inside it; only the certificate matters here, so those steps are skipped.
+  if (!steps?.some((step) => step.starttls)) return Boolean(tcp.tls);
   const reader = new LineReader(socket);
   try {
     for (const step of steps) {
