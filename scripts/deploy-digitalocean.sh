@@ -45,7 +45,7 @@ REMOTE_DIR=${DO_REMOTE_DIR:-/opt/freshtrack}
 VERSION=${VERSION:-$(git -C "$SCRIPTS_DIR/.." describe --tags --always 2>/dev/null || echo unversioned)}
 read -r -a HEALTH <<<"${HEALTH_URLS:-https://${FRESHTRACK_DOMAIN}/readyz}"
 COMPOSE_FILES='compose.yaml:compose.prod.yaml:compose.digitalocean.yaml'
-INFRA='pgbouncer prometheus grafana loki promtail tempo caddy'
+INFRA='pgbouncer backup prometheus grafana loki promtail tempo caddy'
 
 mode=''
 [[ $DRY_RUN == 1 ]] && mode=' [dry run: nothing is changed]'

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../platform/paths';
 
 /**
@@ -134,6 +135,11 @@ describe('deploy-selfhosted.sh --dry-run', () => {
         /^==> done/,
       ]);
       expect(ready.requests.filter((q) => q.url === '/readyz')).toHaveLength(4);
+      // Every service of the production stack is started: infrastructure first, then the roles.
+      const infra = r.stdout.match(/^==> start infrastructure \((.*)\)$/m)![1].split(' ');
+      const roles = [...r.stdout.matchAll(/^==> deploy ([\w-]+) 2\.0\.0$/gm)].map((m) => m[1]);
+      const services = ['compose.yaml', 'compose.prod.yaml'].flatMap((f) => Object.keys(parse(readFileSync(join(PROJECT_ROOT, 'docker', f), 'utf8')).services));
+      expect([...infra, ...roles].sort()).toEqual([...new Set(services)].sort());
       expect(existsSync(marker)).toBe(false);
       expect(existsSync(join(state, 'deployed-version'))).toBe(false);
     } finally {

@@ -14,7 +14,7 @@
 #        HEALTH_URL_<ROLE>         readiness URL per role (INGEST, CONTROL_PLANE, ALERTING, EXPORTERS)
 #        HEALTH_TIMEOUT_SECONDS    per role (default 120); HEALTH_INTERVAL_SECONDS (default 5)
 #        INFRA_SERVICES            services started before the roles (default: postgres pgbouncer
-#                                  prometheus grafana loki promtail tempo caddy)
+#                                  backup prometheus grafana loki promtail tempo caddy)
 #        BACKUP_COMMAND            pre-deploy backup (default: scripts/backup-postgres.sh in the
 #                                  compose `backup` service; first install: --skip-backup)
 #        ALERTMANAGER_URL          router the notification goes to (default http://127.0.0.1:9093)
@@ -44,7 +44,7 @@ FRESHTRACK_DIR=${FRESHTRACK_DIR:-$(cd "$SCRIPTS_DIR/.." && pwd)}
 STATE_DIR=${FRESHTRACK_STATE_DIR:-/var/lib/freshtrack}
 export FRESHTRACK_SECRETS_DIR=${FRESHTRACK_SECRETS_DIR:-/etc/freshtrack/secrets}
 ROLES=(exporters alerting control-plane ingest)
-INFRA_SERVICES=${INFRA_SERVICES:-postgres pgbouncer prometheus grafana loki promtail tempo caddy}
+INFRA_SERVICES=${INFRA_SERVICES:-postgres pgbouncer backup prometheus grafana loki promtail tempo caddy}
 
 compose() {
   local files=() f
