@@ -4,6 +4,9 @@ import { waitFor } from '../../test/helpers/processes';
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest, type TokenFactory } from './control-plane-harness';
 import { seedOrganization, seedPlatformRecords, type SeededOrganization } from './seed-organization';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 /**
  * A local server speaking the router's two endpoints the control plane calls (ack, post
  * alerts), so requests can be inspected; the real router's part of the path is covered in

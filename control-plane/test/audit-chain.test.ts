@@ -1,5 +1,8 @@
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest, type TokenFactory } from './control-plane-harness';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 describe('hash-chained audit log', () => {
   let cp: ControlPlaneUnderTest;
   let token: TokenFactory;

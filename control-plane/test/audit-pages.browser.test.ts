@@ -5,6 +5,9 @@ import { PROJECT_ROOT } from '../../platform/paths';
 import { localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest } from './control-plane-harness';
 import { seedOrganization, seedPlatformRecords, type SeededOrganization } from './seed-organization';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'control-plane');
 
 describe('/audit pages in headless Chromium', () => {

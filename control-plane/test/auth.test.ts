@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { startFreshtrack } from '../../test/helpers/processes';
 import { api, localTokens, signJwt, startControlPlaneUnderTest, type ControlPlaneUnderTest, type TokenFactory } from './control-plane-harness';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 function ecJwk(kid: string): Record<string, unknown> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256' };

@@ -25,7 +25,7 @@ export async function startControlPlaneUnderTest(env: Record<string, string> = {
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 60_000, 200).catch((err) => {
+  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 120_000, 200).catch((err) => {
     throw new Error(`control plane did not become ready: ${(err as Error).message}\n${proc.output()}`);
   });
   return {

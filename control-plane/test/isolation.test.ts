@@ -7,6 +7,9 @@ import type { ControlPlaneServices } from '../src/services/control-plane-service
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest, type TokenFactory } from './control-plane-harness';
 import { seedOrganization, seedPlatformRecords, type SeededOrganization } from './seed-organization';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 const DAY = 86400_000;
 const OWN_NAMESPACE = ['/v1/retention/:recordClass', '/v1/memberships/:subject'];
 

@@ -2,6 +2,9 @@ import { createLogger } from '../../platform/logging/logger';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { runScheduledRetention } from '../src/services/retention-scheduler';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 describe('scheduled retention (in-process, real PostgreSQL)', () => {
   let db: TestDatabase;
   beforeAll(async () => {

@@ -5,6 +5,9 @@ import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgr
 import { freePort, startFreshtrack, waitFor, type RunningProcess } from '../../test/helpers/processes';
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest } from './control-plane-harness';
 
+// Real processes on a shared 2-core machine: generous time for start-up and each test.
+jest.setTimeout(150_000);
+
 /**
  * The real router (`freshtrack alerting`, production build) between the control plane and
  * itself: a deploy recorded through the API leaves via the outbox, is routed and grouped by
