@@ -1,10 +1,15 @@
 /**
  * Default thresholds per jurisdiction profile and unit type, shared by the roles that need
- * them (the control plane shows and applies defaults; ingest evaluates readings against the
- * same figures). Values follow /work/shared/design/domain.md §1 and match ingest's
- * ingest/src/domain/jurisdiction-profiles.ts, which predates this contract.
- * - FDA Food Code 2022: cold holding ≤ 5 °C (41 °F), hot holding ≥ 57 °C (135 °F), frozen ≤ −18 °C.
- * - Legacy codes: cold holding ≤ 7.2 °C (45 °F). UK: chilled ≤ 8 °C, hot holding ≥ 63 °C.
+ * them: the control plane shows and applies defaults, ingest evaluates readings against the
+ * same figures.
+ * - FDA Food Code 2022: cold holding ≤ 41 °F / 5 °C, hot holding ≥ 135 °F / 57 °C (roasts
+ *   130 °F / 54 °C as the critical floor), frozen ≤ 0 °F / −18 °C (USDA guidance).
+ * - Legacy codes: cold holding ≤ 45 °F / 7.2 °C.
+ * - UK: ≤ 8 °C legal limit for chilled food, hot holding ≥ 63 °C.
+ * Delays follow vendor practice (30 min for fridges so door openings do not page; freezers
+ * ride out defrost cycles for an hour; cooling units are allowed the code's first 2-hour
+ * stage). Critical tiers are where an operator must act now: 10 °C (50 °F) in a fridge,
+ * −12 °C (10 °F) in a freezer, 21 °C (70 °F) in a cooling unit.
  */
 export const UNIT_TYPES = ['fridge', 'freezer', 'hot-holding', 'cooling', 'ambient'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
