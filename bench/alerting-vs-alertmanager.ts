@@ -93,13 +93,14 @@ async function runOne(name: string, start: (config: string, port: number) => Chi
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url, proc);
-    const batches: unknown[][] = [];
+    // Bodies are serialised before the clock starts so the poster's own JSON work is not timed.
+    const batches: string[] = [];
     for (let i = 0; i < TOTAL; i += BATCH) {
       batches.push(
-        Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => ({
+        JSON.stringify(Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => ({
           labels: { alertname: `Bench${(i + j) % 200}`, id: String(i + j), instance: `host-${(i + j) % 1000}`, severity: 'warning' },
           annotations: { summary: `benchmark alert ${i + j}` },
-        })),
+        }))),
       );
     }
     const started = performance.now();
@@ -108,7 +109,7 @@ async function runOne(name: string, start: (config: string, port: number) => Chi
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < batches.length) {
           const batch = batches[next++];
-          const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
+          const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: batch });
           if (res.status !== 200) throw new Error(`${name}: POST /api/v2/alerts answered ${res.status}: ${await res.text()}`);
         }
       }),
