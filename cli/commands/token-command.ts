@@ -5,8 +5,29 @@ import { openDatabase } from '../../platform/db/open-database';
 import { createLogger } from '../../platform/logging/logger';
 import { ensureSigningKey, mintToken } from '../../control-plane/src/auth/local-issuer';
 import { parseControlPlaneConfig } from '../../control-plane/src/config/control-plane-config';
+import { CONTROL_PLANE_DEFAULT_PORT } from '../../control-plane/src/control-plane-role';
 import { isRole, ROLES } from '../../control-plane/src/domain/roles';
 import type { Command } from '../command';
+
+/**
+ * The embedded database is a directory PGlite opens without a lock: a second process opening
+ * it while `freshtrack start` runs would corrupt it. A control plane answering on its address
+ * means it is in use; the running instance's database is then reachable over its socket.
+ */
+async function refuseIfEmbeddedInUse(env: NodeJS.ProcessEnv): Promise<void> {
+  const address = env.CONTROL_PLANE_LISTEN_ADDRESS ?? `${env.FRESHTRACK_HOST ?? '127.0.0.1'}:${CONTROL_PLANE_DEFAULT_PORT}`;
+  const host = address.startsWith(':') || address.startsWith('0.0.0.0:') ? `127.0.0.1${address.slice(address.lastIndexOf(':'))}` : address;
+  const running = await fetch(`http://${host}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+    (res) => res.ok,
+    () => false,
+  );
+  if (running) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `a running freshtrack (${host}) has the embedded database open; start it with FRESHTRACK_EMBEDDED_PG_PORT=PORT and set DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres, or stop it first`,
+    );
+  }
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,8 +49,9 @@ Flags:
   --ttl SECONDS     lifetime (default 3600, at most 30 days)
 
 Environment:
-  DATABASE_URL, DATABASE_URL_FILE  the control plane's database (unset = embedded, which must
-                                   not be open in a running 'freshtrack start' at the same time)
+  DATABASE_URL, DATABASE_URL_FILE  the control plane's database; unset = the embedded one, refused
+                                   while a freshtrack answers on CONTROL_PLANE_LISTEN_ADDRESS (run
+                                   it with FRESHTRACK_EMBEDDED_PG_PORT and point DATABASE_URL there)
   CONTROL_PLANE_ORG_CLAIM, CONTROL_PLANE_ROLE_CLAIM, CONTROL_PLANE_NAME_CLAIM  claim names`,
   async run(argv, env) {
     const { values } = parseFlags(argv, {
@@ -49,7 +71,9 @@ Environment:
     if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86400) throw new ConfigError('--ttl', 'must be whole seconds between 60 and 2592000');
     if (!UUID.test(org) && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(org)) throw new ConfigError('--org', 'must be an organization id or a slug like "acme-foods"');
 
-    const db = await openDatabase(parseDatabaseConfig(env), createLogger('token'), { applicationName: 'freshtrack-token' });
+    const dbConfig = parseDatabaseConfig(env);
+    if (!dbConfig.url) await refuseIfEmbeddedInUse(env);
+    const db = await openDatabase(dbConfig, createLogger('token'), { applicationName: 'freshtrack-token' });
     try {
       let { rows } = await db.pool.query<{ id: string }>(UUID.test(org) ? 'SELECT id FROM organizations WHERE id = $1' : 'SELECT id FROM organizations WHERE slug = $1', [org]);
       if (!rows[0]) {

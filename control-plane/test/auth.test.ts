@@ -95,6 +95,11 @@ describe('authentication and hardening, local development issuer', () => {
     const res = await api(cp.url, 'get', '/v1/organization', minted);
     expect(res.status).toBe(200);
     expect(res.json.slug).toBe('acme');
+    // Without DATABASE_URL the embedded directory would be opened: refused while a freshtrack answers.
+    const listen = new URL(cp.url).host;
+    const embedded = startFreshtrack(['token', '--org', 'acme', '--role', 'admin'], { DATABASE_URL: undefined, CONTROL_PLANE_LISTEN_ADDRESS: listen, FRESHTRACK_DATA_DIR: '/nonexistent/never-created' });
+    expect(await embedded.exited).toBe(2);
+    expect(embedded.output()).toContain('has the embedded database open');
     const badRole = startFreshtrack(['token', '--org', 'acme', '--role', 'chef'], { DATABASE_URL: cp.db.url });
     expect(await badRole.exited).toBe(2);
     expect(badRole.output()).toContain('--role: must be one of admin, operator, responder, auditor');
