@@ -10,6 +10,7 @@ export interface DatasourceRef {
 export interface Target {
   refId: string;
   expr?: string;
+  legendFormat?: string;
   datasource?: DatasourceRef;
 }
 export interface Panel {
@@ -55,6 +56,8 @@ export interface PanelQuery {
   refId: string;
   datasource: DatasourceRef;
   expr: string;
+  /** Labels the legend shows (`{{label}}`); each must exist on the query's series. */
+  legendLabels: string[];
 }
 
 /** panelQueries lists each panel target with the datasource it runs on (its own, else the panel's). */
@@ -66,6 +69,7 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
       refId: t.refId,
       datasource: (t.datasource ?? panel.datasource)!,
       expr: t.expr ?? '',
+      legendLabels: [...(t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]),
     })),
   );
 }

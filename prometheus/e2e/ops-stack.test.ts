@@ -144,7 +144,7 @@ describe('ops stack end to end', () => {
     }, 60_000, 500);
   }, 90_000);
 
-  test('every Grafana panel query is valid and returns data', async () => {
+  test('every Grafana panel query is valid and returns data, with the labels its legend shows', async () => {
     const dashboards = loadDashboards();
     // Variables take a real value from label_values(): the organization this test seeded (it
     // must be among the answers), otherwise the first answer, as Grafana's first option would.
@@ -172,6 +172,13 @@ describe('ops stack end to end', () => {
           const r = await prometheus.query(expr);
           if (r.status !== 'success') failures.push(`${q.dashboard} / ${q.panel} [${q.refId}]: invalid: ${r.error}`);
           else if (!r.data?.result.length) failures.push(`${q.dashboard} / ${q.panel} [${q.refId}]: no data: ${expr}`);
+          else {
+            // A legend naming a label the series do not carry would show blank names.
+            const series = r.data.result as { metric: Record<string, string> }[];
+            for (const label of q.legendLabels) {
+              if (!series.some((s) => label in s.metric)) failures.push(`${q.dashboard} / ${q.panel} [${q.refId}]: legend {{${label}}} not on any series`);
+            }
+          }
         }
         return failures.length === 0;
       },
