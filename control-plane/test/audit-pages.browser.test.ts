@@ -78,6 +78,7 @@ describe('/audit pages in headless Chromium', () => {
     const certText = await page.textContent('table');
     expect(certText).toContain('88 days');
     expect(certText).toContain('renewed after this');
+    expect(certText).toContain('88.9% (renewal overdue)');
     await page.screenshot({ path: join(ARTIFACTS, 'certificates.png'), fullPage: true });
 
     await page.click('text=Notifications');

@@ -76,9 +76,11 @@ Last restore test: ${lastRestore ? `${esc(lastRestore.startedAt)} — ${resultCe
       const org = await stores.inventory.organization();
       const rows = (await stores.auditViews.certificates({ from, to, limit: 1000 })).items;
       const days = (d: unknown) => new Html(`<span class="${Number(d) < 0 ? 'bad' : Number(d) <= 7 ? 'bad' : Number(d) <= 30 ? 'warn' : 'ok'}">${esc(Number(d) < 0 ? `expired ${-Number(d)} d ago` : `${d} days`)}</span>`);
+      // Renewal is overdue past two thirds of the lifetime (certificates of 47 days make fixed thresholds misfire).
+      const lifetime = (pct: unknown) => new Html(`<span class="${Number(pct) > 200 / 3 ? 'warn' : ''}">${esc(pct)}%${Number(pct) > 200 / 3 && Number(pct) < 100 ? ' (renewal overdue)' : ''}</span>`);
       const body = table(
         ['Target', 'Observed', 'Subject', 'Issuer', 'Not after', 'Days left', 'Lifetime used', 'Fingerprint', 'Renewed'],
-        rows.map((r) => [r.target, r.observedAt, r.subject, r.issuer, r.notAfter, days(r.daysLeft), `${r.lifetimeUsedPct ?? ''}%`, String(r.fingerprintSha256).slice(0, 16), r.renewedAfter ? 'renewed after this' : '']),
+        rows.map((r) => [r.target, r.observedAt, r.subject, r.issuer, r.notAfter, days(r.daysLeft), lifetime(r.lifetimeUsedPct), String(r.fingerprintSha256).slice(0, 16), r.renewedAfter ? 'renewed after this' : '']),
       );
       return { html: page('Certificate history', String(org.name), body) };
     },
