@@ -28,8 +28,22 @@ export interface ExecOptions {
 }
 
 const NO_FINAL = Symbol('noFinal');
+
+const htmlTexts = new WeakMap<Node, string>();
+
+/** htmlText is a text node as html/template writes it: without HTML comments (cached). */
+function htmlText(node: Node & { kind: 'text' }): string {
+  let t = htmlTexts.get(node);
+  if (t === undefined) {
+    t = node.text.replace(/<!--[\s\S]*?-->/g, '');
+    htmlTexts.set(node, t);
+  }
+  return t;
+}
 type Final = unknown;
 const MAX_DEPTH = 1000;
+/** Output kept for HTML context detection: longer than any tag an action sits in. */
+const TAIL_CHARS = 1024;
 
 class BreakSignal {}
 class ContinueSignal {}
@@ -40,7 +54,7 @@ export function execute(name: string, list: ListNode, data: unknown, opts: ExecO
 }
 
 class State {
-  private out = '';
+  private readonly parts: string[] = [];
   private vars: { name: string; value: unknown }[] = [];
   private depth = 0;
   private line = 0;
@@ -53,7 +67,7 @@ class State {
   run(list: ListNode, data: unknown): string {
     this.vars = [{ name: '$', value: data }];
     this.walkList(data, list);
-    return this.out;
+    return this.parts.join('');
   }
 
   private fail(msg: string): never {
@@ -66,8 +80,7 @@ class State {
 
   private walk(dot: unknown, node: Node): void {
     if (node.kind === 'text') {
-      // html/template drops HTML comments from template text.
-      this.out += this.opts.html ? node.text.replace(/<!--[\s\S]*?-->/g, '') : node.text;
+      this.emit(this.opts.html ? htmlText(node) : node.text);
       return;
     }
     this.line = node.line;
@@ -75,7 +88,7 @@ class State {
       case 'action': {
         const v = this.evalPipeline(dot, node.pipe);
         const last = node.pipe.cmds[node.pipe.cmds.length - 1].args[0];
-        if (node.pipe.decl.length === 0) this.out += this.print(v, last.kind === 'identifier' ? last.name : undefined);
+        if (node.pipe.decl.length === 0) this.emit(this.print(v, last.kind === 'identifier' ? last.name : undefined));
         return;
       }
       case 'if':
@@ -98,9 +111,23 @@ class State {
     }
   }
 
+  private emit(s: string): void {
+    if (s) this.parts.push(s);
+  }
+
+  /**
+   * tail is the last few KB of output, where the HTML escaper reads the tag context from;
+   * reading it from the parts avoids flattening the whole output at every action.
+   */
+  private tail(): string {
+    let t = '';
+    for (let i = this.parts.length - 1; i >= 0 && t.length < TAIL_CHARS; i--) t = this.parts[i] + t;
+    return t;
+  }
+
   private print(v: unknown, lastFn: string | undefined): string {
     if (!this.opts.html) return formatValue(v instanceof SafeHtml ? v.html : v);
-    return v instanceof SafeHtml ? v.html : escapeHtmlAction(this.out, formatValue(v), lastFn);
+    return v instanceof SafeHtml ? v.html : escapeHtmlAction(this.tail(), formatValue(v), lastFn);
   }
 
   private walkRange(dot: unknown, pipe: PipeNode, list: ListNode, elseList?: ListNode): void {
