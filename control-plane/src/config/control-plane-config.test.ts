@@ -7,6 +7,13 @@ describe('control plane configuration', () => {
     expect(c).toMatchObject({ jwksUrl: undefined, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, corsOrigins: [], retentionDefaultDays: 730, retentionSchedule: '17 3 * * *', claims: { org: 'org', role: 'role', name: 'name' } });
   });
 
+  test('the /audit cookie is Secure by default with an external identity provider', () => {
+    expect(parseControlPlaneConfig({}).secureCookie).toBe(false);
+    const external = { CONTROL_PLANE_JWKS_URL: 'https://idp.example/jwks', CONTROL_PLANE_JWT_ISSUER: 'i', CONTROL_PLANE_JWT_AUDIENCE: 'a' };
+    expect(parseControlPlaneConfig(external).secureCookie).toBe(true);
+    expect(parseControlPlaneConfig({ ...external, CONTROL_PLANE_SECURE_COOKIE: 'false' }).secureCookie).toBe(false);
+  });
+
   test.each([
     [{ CONTROL_PLANE_JWKS_URL: 'https://idp.example/jwks' }, 'CONTROL_PLANE_JWT_ISSUER'],
     [{ CONTROL_PLANE_JWKS_URL: 'https://idp.example/jwks', CONTROL_PLANE_JWT_ISSUER: 'x' }, 'CONTROL_PLANE_JWT_AUDIENCE'],

@@ -26,6 +26,8 @@ export interface ControlPlaneConfig {
   retentionDefaultDays: number;
   /** node-cron expression for scheduled retention, or undefined when set to `off`. */
   retentionSchedule?: string;
+  /** Mark the /audit session cookie Secure (HTTPS only); defaults to on with an external IdP. */
+  secureCookie: boolean;
   /** Whether the control plane relays its own alert_outbox rows (deploy alerts) to the router. */
   outboxRelay: boolean;
 }
@@ -45,6 +47,7 @@ const schema = z.object({
   CONTROL_PLANE_RETENTION_DAYS: setting.positiveInt().default(DEFAULT_RETENTION_DAYS),
   CONTROL_PLANE_RETENTION_SCHEDULE: z.string().refine((v) => v === 'off' || validateCron(v), 'must be a cron expression or "off"').default('17 3 * * *'),
   CONTROL_PLANE_OUTBOX_RELAY: setting.bool().default('true'),
+  CONTROL_PLANE_SECURE_COOKIE: setting.bool().optional(),
 });
 
 /**
@@ -75,5 +78,6 @@ export function parseControlPlaneConfig(env: Env): ControlPlaneConfig {
     retentionDefaultDays: c.CONTROL_PLANE_RETENTION_DAYS,
     retentionSchedule: c.CONTROL_PLANE_RETENTION_SCHEDULE === 'off' ? undefined : c.CONTROL_PLANE_RETENTION_SCHEDULE,
     outboxRelay: c.CONTROL_PLANE_OUTBOX_RELAY,
+    secureCookie: c.CONTROL_PLANE_SECURE_COOKIE ?? Boolean(c.CONTROL_PLANE_JWKS_URL),
   };
 }

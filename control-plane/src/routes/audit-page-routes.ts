@@ -33,7 +33,7 @@ export const auditPageRoutes: AnyRoute[] = [
     query: z.object({ token: z.string().min(10, 'must be a JWT').max(8000) }),
     handler: async ({ services, query }) => {
       await services.authenticator.principalOf(query.token);
-      return { redirect: '/audit', setCookie: sessionCookie(query.token, false) };
+      return { redirect: '/audit', setCookie: sessionCookie(query.token, services.config.secureCookie) };
     },
   }),
   defineRoute({
