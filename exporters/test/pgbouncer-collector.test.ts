@@ -182,7 +182,8 @@ describe('PgBouncer exporter against a real PgBouncer under pgbench load', () =>
         STATS_TOTALS: con.STATS_TOTALS.filter((r) => r.database !== 'pgbouncer'),
       });
     let compared = false;
-    for (let attempt = 0; attempt < 20 && !compared; attempt++) {
+    for (let attempt = 0; attempt < 100 && !compared; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 100));
       const before = await readConsole(bouncer.adminUrl);
       const e = await scrape(collector);
       const after = await readConsole(bouncer.adminUrl);

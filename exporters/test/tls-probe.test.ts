@@ -69,14 +69,14 @@ describe('TLS probe: blackbox names and values, side by side with the real black
       `modules:
   tls_verify:
     prober: tcp
-    timeout: 5s
+    timeout: 20s
     tcp:
       tls: true
       tls_config:
         ca_file: ${root.certFile}
   tls_insecure:
     prober: tcp
-    timeout: 5s
+    timeout: 20s
     tcp:
       tls: true
       tls_config:
