@@ -9,7 +9,6 @@ import { SendClaims, type NotifyKey } from '../ha/send-claims';
 import type { Clock } from '../types/clock';
 import { ackRouter } from './ack-router';
 import type { EscalationPolicy } from './domain/escalation-policy';
-import type { DueEscalation } from './escalation-store';
 import { Escalator } from './escalator';
 
 const logger = pino({ level: 'silent' });
@@ -98,10 +97,10 @@ describe('acknowledgement and escalation', () => {
         db: pool,
         clock,
         logger,
-        send: async (receiver: string, e: DueEscalation) => {
+        send: async (receiver: string, groupKey: string) => {
           if (fail()) throw new Error('receiver down');
-          sent.push(`${receiver}:${e.groupKey}`);
-          return !e.groupKey.includes('Gone');
+          sent.push(`${receiver}:${groupKey}`);
+          return !groupKey.includes('Gone');
         },
       });
     }
@@ -166,6 +165,29 @@ describe('acknowledgement and escalation', () => {
       clock.set(30 * MIN);
       expect(await e.tick()).toBe(0);
       expect(sent).toEqual([]);
+    });
+
+    it('tells the receivers escalated to when the group resolves, and nobody else', async () => {
+      const clock = manualClock(t0);
+      const sent: string[] = [];
+      const e = escalator(clock, sent);
+      const g = '{}:{alertname="ResolvesLater"}';
+      const oneStep = { escalateAfterMs: 10 * MIN, escalateTo: ['shift-lead'] };
+      await e.delivered(g, oneStep, alerts, {}, ['z']);
+      clock.set(10 * MIN);
+      expect(await e.tick()).toBe(1);
+      // Repeats after the chain ran out do not start it over.
+      clock.set(11 * MIN);
+      await e.delivered(g, oneStep, alerts, {}, ['z']);
+      clock.set(25 * MIN);
+      expect(await e.tick()).toBe(0);
+      await e.delivered(g, oneStep, alerts, {}, []);
+      expect(sent).toEqual([`shift-lead:${g}`, `shift-lead:${g}`]);
+      // Firing again after the resolution is a new problem: it escalates again.
+      await e.delivered(g, oneStep, alerts, {}, ['z']);
+      clock.set(35 * MIN);
+      expect(await e.tick()).toBe(1);
+      expect(sent).toHaveLength(3);
     });
 
     it('closes the escalation of a group that is no longer active', async () => {

@@ -41,7 +41,9 @@ export class EscalationStore {
   /**
    * start opens an escalation when a group is first notified; an open one keeps its timer
    * (a repeat or a new alert in the group must not postpone escalation), and a group whose
-   * firing alerts are all acknowledged does not start one.
+   * firing alerts are all acknowledged does not start one. A closed one starts over only for
+   * a new problem: the group resolved and fired again, or alerts it never covered joined
+   * (a repeat after the chain ran out or after an ack does not restart it).
    */
   async start(s: StartEscalation): Promise<boolean> {
     const r = await this.db.query(
@@ -52,7 +54,8 @@ export class EscalationStore {
          SET chain = EXCLUDED.chain, step = 0, after_ms = EXCLUDED.after_ms, group_labels = EXCLUDED.group_labels,
              firing_fingerprints = EXCLUDED.firing_fingerprints, started_at = EXCLUDED.started_at, next_at = EXCLUDED.next_at,
              claim_token = NULL, claim_expires_at = NULL, closed_at = NULL, closed_reason = NULL
-       WHERE router_escalations.closed_at IS NOT NULL`,
+       WHERE router_escalations.closed_at IS NOT NULL
+         AND (router_escalations.closed_reason LIKE '%resolved' OR NOT router_escalations.firing_fingerprints @> EXCLUDED.firing_fingerprints)`,
       [s.groupKey, s.chain, s.afterMs, JSON.stringify(s.groupLabels), s.firing, s.now],
     );
     return (r.rowCount ?? 0) > 0;
@@ -103,6 +106,24 @@ export class EscalationStore {
       [groupKey, reason, now],
     );
     return (r.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * closeResolved closes a group's escalation because it resolved and returns the chain
+   * receivers already notified (also of an escalation closed earlier by an ack or by running
+   * out of chain): they were told it fired, so they are told it resolved.
+   */
+  async closeResolved(groupKey: string, now: Date): Promise<string[]> {
+    const r = await this.db.query<{ notified: string[] }>(
+      `UPDATE router_escalations
+          SET next_at = NULL, claim_token = NULL, claim_expires_at = NULL,
+              closed_at = COALESCE(closed_at, $2),
+              closed_reason = CASE WHEN closed_at IS NULL THEN 'resolved' ELSE closed_reason || ', then resolved' END
+        WHERE group_key = $1
+        RETURNING chain[1:step] AS notified`,
+      [groupKey, now],
+    );
+    return r.rows[0]?.notified ?? [];
   }
 
   async get(groupKey: string): Promise<Escalation | undefined> {

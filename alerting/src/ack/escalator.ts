@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../types/clock';
 import { escalationFor, type EscalationPolicy } from './domain/escalation-policy';
-import { EscalationStore, type DueEscalation } from './escalation-store';
+import { EscalationStore } from './escalation-store';
 import type { Queryable } from '../store/queryable';
 
 /**
@@ -12,7 +12,7 @@ import type { Queryable } from '../store/queryable';
  * receiver's integrations on the group's current alerts). It throws when delivery failed and
  * returns false when the group no longer exists (then the escalation is closed).
  */
-export type EscalationSender = (receiver: string, escalation: DueEscalation) => Promise<boolean>;
+export type EscalationSender = (receiver: string, groupKey: string) => Promise<boolean>;
 
 export interface EscalatorOptions {
   db: Queryable;
@@ -51,12 +51,17 @@ export class Escalator {
 
   /**
    * delivered is called after a group was notified: it opens an escalation when the route
-   * (or the food-safety default) asks for one, and closes it once the group resolved.
+   * (or the food-safety default) asks for one; once the group resolved it closes it and
+   * notifies the chain receivers already escalated to, so their incidents close too.
    */
   async delivered(groupKey: string, policy: EscalationPolicy | undefined, alerts: { labels: Record<string, string> }[], groupLabels: Record<string, string>, firing: string[]): Promise<void> {
     const now = this.o.clock.now();
     if (firing.length === 0) {
-      await this.store.close(groupKey, 'resolved', now);
+      for (const receiver of await this.store.closeResolved(groupKey, now)) {
+        await this.o.send(receiver, groupKey).catch((err: Error) =>
+          this.o.logger.warn({ groupKey, receiver, err: err.message }, 'telling an escalation receiver the group resolved failed'),
+        );
+      }
       return;
     }
     const esc = escalationFor(policy, alerts.map((a) => a.labels));
@@ -75,7 +80,7 @@ export class Escalator {
         const delivered = await trace.getTracer('freshtrack').startActiveSpan('alerting.escalate', async (span) => {
           span.setAttributes({ 'group.key': e.groupKey, receiver, step: e.step + 1 });
           try {
-            return await this.o.send(receiver, e);
+            return await this.o.send(receiver, e.groupKey);
           } finally {
             span.end();
           }

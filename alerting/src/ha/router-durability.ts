@@ -104,7 +104,7 @@ export class RouterDurability {
       logger: logger.child({ component: 'escalator' }),
       registry: this.o.registry,
       tickMs: config.escalationTickMs,
-      send: (receiver, e) => router.notifyReceiver(receiver, e.groupKey),
+      send: (receiver, groupKey) => router.notifyReceiver(receiver, groupKey),
     });
     this.escalator.start();
     this.retention.start();
