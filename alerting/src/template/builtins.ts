@@ -1,5 +1,5 @@
 import { sprint, sprintf, sprintln } from './printf';
-import { asStringSlice, compareStrings, formatValue, GoFloat, GoValue, truth, typeName } from './values';
+import { asStringSlice, compareStrings, formatValue, GoFloat, GoValue, SafeHtml, truth, typeName } from './values';
 
 /** FuncDef is a template function: its arity (checked at parse time) and implementation. */
 export interface FuncDef {
@@ -23,7 +23,7 @@ function basicKind(v: unknown): Kind {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return 'int';
   if (v instanceof GoFloat) return 'float';
-  if (typeof v === 'string') return 'string';
+  if (typeof v === 'string' || v instanceof SafeHtml) return 'string';
   return 'other';
 }
 
@@ -44,7 +44,7 @@ function eq(args: unknown[]): boolean {
         same = JSON.stringify(a.value) === JSON.stringify(b.value);
       } else fail(`non-comparable types ${formatValue(a)}: ${typeName(a)}, ${typeName(b)}: ${formatValue(b)}`);
     } else if (k1 === 'nil') same = true;
-    else same = k1 === 'int' || k1 === 'float' ? num(a) === num(b) : a === b;
+    else same = k1 === 'int' || k1 === 'float' ? num(a) === num(b) : k1 === 'string' ? String(a) === String(b) : a === b;
     if (same) return true;
   }
   return false;
@@ -58,12 +58,13 @@ function lt(a: unknown, b: unknown): boolean {
     fail('invalid type for comparison');
   }
   if (k1 !== k2) fail('incompatible types for comparison');
-  if (k1 === 'string') return compareStrings(a as string, b as string) < 0;
+  if (k1 === 'string') return compareStrings(String(a), String(b)) < 0;
   return num(a) < num(b);
 }
 
 function length(v: unknown): number {
   if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (v instanceof SafeHtml) return Buffer.byteLength(v.html, 'utf8');
   if (Array.isArray(v)) return v.length;
   if (v instanceof GoValue && v.type.kind !== 'struct') return v.type.kind === 'slice' ? v.items.length : Object.keys(v.entries).length;
   return fail(`len of type ${typeName(v)}`);

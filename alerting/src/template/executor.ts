@@ -2,21 +2,13 @@ import { BUILTINS, ExecFuncError, type FuncDef } from './builtins';
 import { escapeHtmlAction } from './html-context';
 import { goTimeFormat, goTimeString } from './go-format';
 import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from './nodes';
-import { formatValue, GO_ZERO_TIME, GoFloat, GoValue, sortedKeys, truth, typeName } from './values';
+import { formatValue, GO_ZERO_TIME, GoFloat, GoValue, SafeHtml, sortedKeys, truth, typeName } from './values';
 
 /** TemplateExecError is a failure while rendering, named like Go's `template: name:line: …`. */
 export class TemplateExecError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TemplateExecError';
-  }
-}
-
-/** SafeHtml is html/template's template.HTML: printed verbatim by the HTML escaper. */
-export class SafeHtml {
-  constructor(readonly html: string) {}
-  toString(): string {
-    return this.html;
   }
 }
 

@@ -1,5 +1,5 @@
 import { formatFloat, goQuote } from './go-format';
-import { formatValue, GoFloat, GoValue, typeName } from './values';
+import { formatValue, GoFloat, GoValue, SafeHtml, typeName } from './values';
 
 /**
  * sprint, sprintln and sprintf are Go's fmt.Sprint, Sprintln and Sprintf over the template
@@ -76,6 +76,7 @@ function bad(verb: string, a: unknown): string {
 
 function stringish(a: unknown): string | undefined {
   if (typeof a === 'string') return a;
+  if (a instanceof SafeHtml) return a.html;
   if (a instanceof GoValue && a.type.stringer) return a.type.stringer(a);
   if (a instanceof Date) return formatValue(a);
   return undefined;

@@ -66,6 +66,7 @@ describe('rendering', () => {
     ['printf verbs and errors', '{{ printf "%03d|%-3s|%q|%d" 7 "a" "b" "x" }}', '007|a  |"b"|%!d(string=x)'],
     ['html, js, urlquery', '{{ html "<&>" }} {{ js "a\'b" }} {{ urlquery "a b/c" }}', "&lt;&amp;&gt; a\\'b a+b%2Fc"],
     ['nil prints <no value>', '{{ define "t" }}{{ . }}{{ end }}{{ template "t" }}', '<no value>'],
+    ['safeHtml is a string to printf and len', '{{ printf "%s|%q" (safeHtml "<b>") (safeHtml "x") }} {{ len (safeHtml "ab") }} {{ eq (safeHtml "a") "a" }}', '<b>|"x" 2 true'],
     ['join and stringSlice', '{{ stringSlice "a" "b" | join "-" }}', 'a-b'],
     ['title, toUpper, toLower as Go', '{{ title "hello wORLD 1st" }} {{ toUpper "ß" }} {{ toLower "ÀB" }}', 'Hello World 1St ß àb'],
     ['match is unanchored', '{{ match "arm" "Warm" }} {{ match "^arm" "Warm" }}', 'true false'],
@@ -130,7 +131,7 @@ describe('rejected at load time, naming the template and position', () => {
     ['{{ .Alerts.Firing.Resolved }}', "can't evaluate field Resolved in type []template.Alert"],
     ['{{ range .Status }}{{ end }}', "range can't iterate over a value of type string"],
     ['{{ .CommonLabels.Remove }}', 'wrong number of args for Remove: want 1 got 0'],
-    ['{{ range .Alerts }}{{ .StartsAt.Month }}{{ end }}', "can't evaluate field Month in type time.Time"],
+    ['{{ range .Alerts }}{{ .StartsAt.Month }}{{ end }}', 'time.Time method Month is not supported by this router'],
     ['{{ with .CommonLabels.SortedPairs }}{{ range . }}{{ .Key }}{{ end }}{{ end }}', "can't evaluate field Key in type template.Pair"],
     ['{{ define "mine" }}{{ .Nme }}{{ end }}{{ range .Alerts }}{{ template "mine" .Labels.SortedPairs }}{{ end }}', "can't evaluate field Nme in type template.Pairs"],
   ])('%s', (text, reason) => {

@@ -232,6 +232,7 @@ class Checker {
           cur = 'string';
           return;
         }
+        if (cur === 'time.Time') this.fail(line, `time.Time method ${id} is not supported by this router (supported: ${Object.keys(TIME_MEMBERS).join(', ')})`);
         this.fail(line, `can't evaluate field ${id} in type ${cur}`);
       }
       const given = last ? nargs : 0;

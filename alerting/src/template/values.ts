@@ -13,6 +13,14 @@ export class GoFloat {
   constructor(readonly value: number) {}
 }
 
+/** SafeHtml is html/template's template.HTML (from `safeHtml`): a string the HTML escaper leaves alone. */
+export class SafeHtml {
+  constructor(readonly html: string) {}
+  toString(): string {
+    return this.html;
+  }
+}
+
 /** GO_ZERO_TIME is Go's zero time.Time, which Alertmanager puts in a firing alert's EndsAt. */
 export const GO_ZERO_TIME = new Date('0001-01-01T00:00:00Z');
 
@@ -58,6 +66,7 @@ export function typeName(v: unknown): string {
   if (typeof v === 'boolean') return 'bool';
   if (v instanceof GoFloat) return 'float64';
   if (v instanceof Date) return 'time.Time';
+  if (v instanceof SafeHtml) return 'template.HTML';
   if (v instanceof GoValue) return v.type.name;
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? '[]string' : '[]interface {}';
   return 'interface {}';
@@ -69,6 +78,7 @@ export function truth(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
   if (typeof v === 'string') return v !== '';
+  if (v instanceof SafeHtml) return v.html !== '';
   if (v instanceof GoFloat) return v.value !== 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof GoValue) {
@@ -96,6 +106,7 @@ export function compareStrings(a: string, b: string): number {
 export function formatValue(v: unknown, top = true): string {
   if (v === null || v === undefined) return top ? '<no value>' : '<nil>';
   if (typeof v === 'string') return v;
+  if (v instanceof SafeHtml) return v.html;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof GoFloat) return formatFloat(v.value, 'g', -1);
   if (v instanceof Date) return goTimeString(v);
