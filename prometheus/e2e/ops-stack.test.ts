@@ -12,7 +12,7 @@ import { freePort, startFreshtrack, waitFor, type RunningProcess } from '../../t
 import { createOrg, type OrgFixture } from '../../ingest/test/ingest-fixtures';
 import { CertFactory } from '../../exporters/test/cert-factory';
 import { labelValuesQuery, loadDashboards, panelQueries, referencedVariables, substitute } from '../../grafana/dashboard-queries';
-import { startPrometheus, type RunningPrometheus } from './prometheus-server';
+import { ruleMetricNames, startPrometheus, type RunningPrometheus } from './prometheus-server';
 import { startWebhookSink, type WebhookSink } from './webhook-sink';
 
 /**
@@ -43,7 +43,7 @@ describe('ops stack end to end', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     pgbouncer = await startPgBouncer();
-    sink = await startWebhookSink();
+    sink = await startWebhookSink(['ReceiverDownProbe']);
 
     // A certificate that expired yesterday: the insecure probe module still reports its dates.
     certs = new CertFactory();
@@ -79,9 +79,10 @@ describe('ops stack end to end', () => {
     });
     await freshtrack.waitForOutput(/FreshTrack Pro is running/, 120_000);
 
-    // One organization: a fridge with four sensors; one of them went silent a day ago.
+    // One organization: a fridge with four sensors; one of them has been silent since it was
+    // registered a day ago (the offline sweep opens SensorOffline for it).
     org = await createOrg(db.pool, { sensors: 4, thresholds: { max_warning_c: 5, max_critical_c: 8 } });
-    await db.pool.query(`UPDATE sensors SET interval_seconds = 60, last_seen_at = now() - interval '1 day' WHERE external_id = $1`, [org.sensors[3]]);
+    await db.pool.query(`UPDATE sensors SET interval_seconds = 60, created_at = now() - interval '1 day' WHERE external_id = $1`, [org.sensors[3]]);
     const now = new Date().toISOString();
     const readings = [
       { sensor_id: org.sensors[0], recorded_at: now, temperature_c: 3.2, battery_pct: 90 },
@@ -89,6 +90,13 @@ describe('ops stack end to end', () => {
       { sensor_id: org.sensors[2], recorded_at: now, temperature_c: 4.1, battery_pct: 5 },
       { sensor_id: org.sensors[0], recorded_at: new Date(Date.now() - 60_000).toISOString(), temperature_c: 500 },
     ];
+    // An alert whose receiver answers 500, so notification failures are counted too.
+    const probe = await fetch(`http://${addr('alerting')}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels: { alertname: 'ReceiverDownProbe', severity: 'warning', category: 'infrastructure' } }]),
+    });
+    expect(probe.status).toBe(200);
     for (const body of [{ readings }, { readings: readings.slice(0, 1) }]) {
       const res = await fetch(`http://${addr('ingest')}/v1/readings`, {
         method: 'POST',
@@ -109,6 +117,9 @@ describe('ops stack end to end', () => {
       BACKUP_DATABASE_NAME: db.name,
       RESTORE_ADMIN_URL: ADMIN_URL,
     };
+    // A failed attempt too (a database that does not exist, recorded in the real one), so the
+    // failure series exist; it concerns another database, so no backup alert fires.
+    await expect(run(join(PROJECT_ROOT, 'scripts', 'backup-postgres.sh'), [], { env: { ...backupEnv, BACKUP_DATABASE_URL: `${db.url}_missing` } })).rejects.toThrow();
     await run(join(PROJECT_ROOT, 'scripts', 'backup-postgres.sh'), [], { env: backupEnv });
     await run(join(PROJECT_ROOT, 'scripts', 'test-restore.sh'), [], { env: backupEnv });
 
@@ -187,6 +198,25 @@ describe('ops stack end to end', () => {
     ).catch(() => undefined);
     expect(failures).toEqual([]);
   }, 240_000);
+
+  test('every metric an alert or recording rule reads exists in the running stack', async () => {
+    const names = ruleMetricNames();
+    expect(names).toEqual(expect.arrayContaining(['pgbouncer_up', 'probe_ssl_earliest_cert_not_before', 'freshtrack_sensors', 'service:sli_errors:ratio_rate5m']));
+    let missing: string[] = [];
+    await waitFor(
+      async () => {
+        missing = [];
+        for (const name of names) {
+          const series = await prometheus.query(`count({__name__="${name}"})`);
+          if (!series.data?.result.length) missing.push(name);
+        }
+        return missing.length === 0;
+      },
+      120_000,
+      2_000,
+    ).catch(() => undefined);
+    expect(missing).toEqual([]);
+  }, 150_000);
 
   test('the backup and restore test run before start-up show in the metrics as fresh and passed', async () => {
     const scalar = async (expr: string) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -47,6 +47,31 @@ export function loopbackConfig(t: ScrapeTargets): Record<string, unknown> {
     return targets.every((target) => running.has(target)) ? [job] : [];
   });
   return config;
+}
+
+/**
+ * ruleMetricNames lists the metric names the shipped rules read: each expression with its
+ * strings, label matchers, ranges and by/without/on(...) clauses removed, minus functions
+ * (followed by "(") and operators. A rule on a misspelt metric evaluates to nothing, silently;
+ * the end-to-end suite checks every name has series in the running stack.
+ */
+export function ruleMetricNames(): string[] {
+  const dir = join(PROJECT_ROOT, 'prometheus', 'rules');
+  const names = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
+    const groups = parse(readFileSync(join(dir, file), 'utf8')).groups as { rules: { expr: string }[] }[];
+    for (const rule of groups.flatMap((g) => g.rules)) {
+      const bare = rule.expr
+        .replace(/"[^"]*"/g, '')
+        .replace(/\{[^}]*\}/g, '')
+        .replace(/\[[^\]]*\]/g, '')
+        .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
+      for (const m of bare.matchAll(/([a-zA-Z_:][\w:]*)\s*(\()?/g)) {
+        if (!m[2] && !['and', 'or', 'unless', 'bool', 'offset'].includes(m[1])) names.add(m[1]);
+      }
+    }
+  }
+  return [...names].sort();
 }
 
 export interface RunningPrometheus {

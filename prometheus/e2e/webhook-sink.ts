@@ -15,16 +15,22 @@ export interface WebhookSink {
   close(): Promise<void>;
 }
 
-/** startWebhookSink is a loopback HTTP server recording every webhook notification it gets. */
-export async function startWebhookSink(): Promise<WebhookSink> {
+/**
+ * startWebhookSink is a loopback HTTP server recording every webhook notification it gets. It
+ * answers 500 to notifications carrying an alert named in `failAlertnames`, as a receiver that
+ * is down would, so the router's failure counters move.
+ */
+export async function startWebhookSink(failAlertnames: string[] = []): Promise<WebhookSink> {
   const messages: WebhookMessage[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       try {
-        messages.push(JSON.parse(body) as WebhookMessage);
-        res.writeHead(200).end();
+        const message = JSON.parse(body) as WebhookMessage;
+        messages.push(message);
+        const fail = message.alerts.some((a) => failAlertnames.includes(a.labels.alertname));
+        res.writeHead(fail ? 500 : 200).end();
       } catch {
         res.writeHead(400).end('not JSON');
       }
