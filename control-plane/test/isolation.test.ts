@@ -1,7 +1,8 @@
 import express from 'express';
 import { CONTROL_PLANE_ROUTES } from '../src/routes/route-table';
 import { mountRoutes } from '../src/http/mount-routes';
-import { openApiPath } from '../src/http/openapi';
+import { openApiPath, zodToSchema } from '../src/http/openapi';
+import type { z } from 'zod';
 import { parseControlPlaneConfig } from '../src/config/control-plane-config';
 import type { ControlPlaneServices } from '../src/services/control-plane-services';
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest, type TokenFactory } from './control-plane-harness';
@@ -143,5 +144,33 @@ describe('cross-organization isolation on every route', () => {
     for (const route of mounted) expect(documented.has(route) ? route : `undocumented: ${route}`).toBe(route);
     for (const extra of ['get /openapi.json', 'get /.well-known/jwks.json', 'get /healthz', 'get /readyz', 'get /metrics']) expect(documented.has(extra)).toBe(true);
     expect(doc.paths['/v1/sites'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
+  });
+
+  test('every route with a body or query answers a bad value with 400 naming the field', async () => {
+    const caller = token(intruder.orgId, ['admin', 'operator', 'responder', 'auditor']);
+    const someId = '00000000-0000-4000-8000-000000000001';
+    let checked = 0;
+    for (const route of CONTROL_PLANE_ROUTES) {
+      const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'recordClass' ? 'deployments' : name === 'subject' ? 'someone' : someId));
+      const auth = route.auth === 'user' ? caller : undefined;
+      const key = `${route.method.toUpperCase()} ${route.path}`;
+      if (route.body) {
+        const schema = zodToSchema(route.body as z.ZodTypeAny) as { required?: string[]; properties: Record<string, unknown> };
+        const required = schema.required ?? [];
+        const [field, body] = required.length ? [required, {}] : [[Object.keys(schema.properties)[0]], { [Object.keys(schema.properties)[0]]: { not: 'valid' } }];
+        const res = await api(cp.url, route.method, path, auth, body);
+        expect({ key, status: res.status, named: field.includes(res.json?.field) }).toEqual({ key, status: 400, named: true });
+        checked += 1;
+      }
+      if (route.query) {
+        const props = (zodToSchema(route.query as z.ZodTypeAny) as { properties: Record<string, { type?: string; format?: string; enum?: unknown[] }> }).properties;
+        const constrained = Object.entries(props).find(([, p]) => p.format || p.enum || p.type === 'integer');
+        if (!constrained) continue;
+        const res = await api(cp.url, route.method, `${path}?${constrained[0]}=%25bad%25`, auth);
+        expect({ key, status: res.status, field: res.json?.field }).toEqual({ key, status: 400, field: constrained[0] });
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(30);
   });
 });
