@@ -173,4 +173,23 @@ describe('cross-organization isolation on every route', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(30);
   });
+
+  test('every authenticated route answers 401 without a token and 403 to every role it does not allow', async () => {
+    const someId = '00000000-0000-4000-8000-000000000001';
+    let forbidden = 0;
+    for (const route of CONTROL_PLANE_ROUTES.filter((r) => r.auth === 'user')) {
+      const key = `${route.method.toUpperCase()} ${route.path}`;
+      const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'recordClass' ? 'deployments' : name === 'subject' ? 'someone' : someId));
+      expect({ key, status: (await api(cp.url, route.method, path)).status }).toEqual({ key, status: 401 });
+      for (const role of ['admin', 'operator', 'responder', 'auditor'].filter((r) => !route.roles?.includes(r as never))) {
+        const res = await api(cp.url, route.method, path, token(intruder.orgId, role), route.body ? {} : undefined);
+        expect({ key, role, status: res.status }).toEqual({ key, role, status: 403 });
+        forbidden += 1;
+      }
+    }
+    // Auditors are read-only: every write route refuses them.
+    const writes = CONTROL_PLANE_ROUTES.filter((r) => r.auth === 'user' && r.method !== 'get');
+    expect(writes.every((r) => !r.roles?.includes('auditor'))).toBe(true);
+    expect(forbidden).toBeGreaterThanOrEqual(writes.length);
+  });
 });
