@@ -88,10 +88,12 @@ export class RouterDurability {
     await this.escalator?.delivered(groupKey, policy, alerts, groupLabels, firing);
   }
 
-  /** mountRoutes serves the ack and history API; mount before the catch-all /api/v2 router. */
-  mountRoutes(app: Express): void {
-    app.use(historyRouter(this.o.pool, this.o.logger));
-    app.use(ackRouter(this.o.pool, this.o.logger));
+  /** mountRoutes serves the ack and history API under the route prefix; mount before the catch-all /api/v2 router. */
+  mountRoutes(app: Express, prefix = ''): void {
+    for (const r of [historyRouter(this.o.pool, this.o.logger), ackRouter(this.o.pool, this.o.logger)]) {
+      if (prefix) app.use(prefix, r);
+      else app.use(r);
+    }
   }
 
   /** start runs the background jobs: silence sync, escalation, retention, notices, watchdog. */
