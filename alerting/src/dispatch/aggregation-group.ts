@@ -3,6 +3,18 @@ import { compareAlerts } from '../types/alert-sort';
 import type { Clock } from '../types/clock';
 import type { Route } from './route';
 
+let turns: Promise<void> = Promise.resolve();
+
+/**
+ * nextTurn gives each flush its own event-loop turn. Groups created together flush at the
+ * same millisecond; without this their synchronous work (sorting, muting, building
+ * payloads) would run back to back and starve incoming API requests for the whole batch.
+ */
+function nextTurn(): Promise<void> {
+  turns = turns.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  return turns;
+}
+
 /** FlushFn notifies one group's alerts; resolves true when every integration succeeded. */
 export type FlushFn = (group: AggregationGroup, alerts: StoredAlert[], now: Date) => Promise<boolean>;
 
@@ -67,6 +79,7 @@ export class AggregationGroup {
   }
 
   private async flush(now: Date): Promise<void> {
+    await nextTurn();
     if (this.empty() || this.stopped) return;
     const alerts = this.sortedAlerts();
     const ok = await this.flushFn(this, alerts, now);

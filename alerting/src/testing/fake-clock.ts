@@ -28,7 +28,8 @@ export class FakeClock implements Clock {
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
     for (;;) {
-      await new Promise((r) => setImmediate(r));
+      // Let fired timers' work settle (flushes take an event-loop turn each) before moving time on.
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       let next: [number, { at: number; fn: () => void }] | undefined;
       for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
       if (!next) break;
