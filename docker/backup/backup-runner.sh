@@ -3,6 +3,7 @@
 # pg_dump matches the server). It runs scripts/backup-postgres.sh, which does the actual
 # backup and records it in backup_runs for the exporters role:
 #   backup-runner.sh once       one backup now (scripts/deploy-selfhosted.sh's pre-deploy backup)
+#   backup-runner.sh restore-test [MANIFEST]   one restore test now (newest dump by default)
 #   backup-runner.sh schedule   a backup every day at BACKUP_HOUR_UTC (default 02) and, on
 #                               RESTORE_TEST_WEEKDAY (1-7, default 7 = Sunday), a restore test
 #                               of it (scripts/test-restore.sh), forever
@@ -24,6 +25,10 @@ heartbeat=/tmp/backup-heartbeat
 case ${1:-schedule} in
   once)
     BACKUP_TRIGGERED_BY=${BACKUP_TRIGGERED_BY:-deploy} exec "$backup"
+    ;;
+  restore-test)
+    # The newest dump, or the manifest given as the next argument.
+    BACKUP_TRIGGERED_BY=${BACKUP_TRIGGERED_BY:-manual} exec "$restore_test" "${@:2}"
     ;;
   schedule)
     hour=${BACKUP_HOUR_UTC:-02}
@@ -47,7 +52,7 @@ case ${1:-schedule} in
     done
     ;;
   *)
-    echo "usage: backup-runner.sh once|schedule" >&2
+    echo "usage: backup-runner.sh once|restore-test [MANIFEST]|schedule" >&2
     exit 2
     ;;
 esac
