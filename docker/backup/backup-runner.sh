@@ -10,6 +10,7 @@
 # Env: BACKUP_DATABASE_URL_FILE  Docker secret with the direct (not PgBouncer) database URL
 #      BACKUP_DIR                where dumps go (the `backups` volume)
 #      BACKUP_DATABASE_NAME      database the restore test picks the newest dump of
+#      FRESHTRACK_SCRIPTS_DIR    where scripts/ is mounted (default /freshtrack/scripts)
 set -euo pipefail
 
 BACKUP_DATABASE_URL=$(cat "${BACKUP_DATABASE_URL_FILE:?set BACKUP_DATABASE_URL_FILE}")
@@ -18,8 +19,9 @@ export BACKUP_DATABASE_URL
 # on the same server, through its maintenance database.
 export BACKUP_RECORD_URL=${BACKUP_RECORD_URL:-$BACKUP_DATABASE_URL}
 export RESTORE_ADMIN_URL=${RESTORE_ADMIN_URL:-${BACKUP_DATABASE_URL%/*}/postgres}
-backup=/freshtrack/scripts/backup-postgres.sh
-restore_test=/freshtrack/scripts/test-restore.sh
+scripts=${FRESHTRACK_SCRIPTS_DIR:-/freshtrack/scripts}
+backup=$scripts/backup-postgres.sh
+restore_test=$scripts/test-restore.sh
 heartbeat=/tmp/backup-heartbeat
 
 case ${1:-schedule} in
