@@ -85,6 +85,20 @@ describe('/audit pages in headless Chromium', () => {
     expect(await page.textContent('table')).toContain('TemperatureExcursion');
     await page.screenshot({ path: join(ARTIFACTS, 'notifications.png'), fullPage: true });
 
+    // CSV exports for the signed-in browser, from the overview's links.
+    await page.click('text=Overview');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Excursions with corrective actions')]);
+    const csv = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      download.createReadStream().then((stream) => {
+        stream.on('data', (c: Buffer) => (text += c.toString()));
+        stream.on('end', () => resolve(text));
+      }, reject);
+    });
+    expect(csv.split('\r\n')[0]).toContain('correctiveActionState');
+    expect(csv).toContain('Moved stock to walk-in 2');
+    expect(download.suggestedFilename()).toMatch(/^excursions-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+
     // Printable: the navigation is hidden by the print stylesheet.
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('nav').isVisible()).toBe(false);

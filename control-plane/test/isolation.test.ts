@@ -12,7 +12,7 @@ import { seedOrganization, seedPlatformRecords, type SeededOrganization } from '
 jest.setTimeout(150_000);
 
 const DAY = 86400_000;
-const OWN_NAMESPACE = ['/v1/retention/:recordClass', '/v1/memberships/:subject'];
+const OWN_NAMESPACE = ['/v1/retention/:recordClass', '/v1/memberships/:subject', '/audit/export/:view'];
 
 /**
  * A valid body for every route that takes one. A new route with a body and no example here
@@ -45,7 +45,7 @@ function exampleBody(key: string, victim: SeededOrganization): unknown {
 function examplePath(path: string, victim: SeededOrganization, holdId: string, keyId: string): string {
   const ids: Record<string, string> = {
     siteId: victim.siteId, unitId: victim.unitId, sensorId: victim.sensorId, excursionId: victim.excursionId,
-    actionId: victim.actionId, holdId, keyId, recordClass: 'deployments', subject: 'VICTIM-MEMBER',
+    actionId: victim.actionId, holdId, keyId, recordClass: 'deployments', subject: 'VICTIM-MEMBER', view: 'temperature-log',
   };
   return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
     if (!(name in ids)) throw new Error(`no example value for path parameter :${name}`);
@@ -151,7 +151,7 @@ describe('cross-organization isolation on every route', () => {
     const someId = '00000000-0000-4000-8000-000000000001';
     let checked = 0;
     for (const route of CONTROL_PLANE_ROUTES) {
-      const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'recordClass' ? 'deployments' : name === 'subject' ? 'someone' : someId));
+      const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'recordClass' ? 'deployments' : name === 'subject' ? 'someone' : name === 'view' ? 'temperature-log' : someId));
       const auth = route.auth === 'user' ? caller : undefined;
       const key = `${route.method.toUpperCase()} ${route.path}`;
       if (route.body) {
@@ -179,7 +179,7 @@ describe('cross-organization isolation on every route', () => {
     let forbidden = 0;
     for (const route of CONTROL_PLANE_ROUTES.filter((r) => r.auth === 'user')) {
       const key = `${route.method.toUpperCase()} ${route.path}`;
-      const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'recordClass' ? 'deployments' : name === 'subject' ? 'someone' : someId));
+      const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'recordClass' ? 'deployments' : name === 'subject' ? 'someone' : name === 'view' ? 'temperature-log' : someId));
       expect({ key, status: (await api(cp.url, route.method, path)).status }).toEqual({ key, status: 401 });
       for (const role of ['admin', 'operator', 'responder', 'auditor'].filter((r) => !route.roles?.includes(r as never))) {
         const res = await api(cp.url, route.method, path, token(intruder.orgId, role), route.body ? {} : undefined);

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { profileDefaults, type UnitType } from '../../../platform/contracts/food-safety-profiles';
-import { ValidationError } from '../../../platform/errors/app-error';
 import { sessionCookie } from '../auth/session-cookie';
 import { bucketSeconds } from '../domain/downsampling';
 import { temperatureChartSvg } from '../domain/temperature-chart';
-import { AUDIT_READERS } from '../domain/roles';
+import { AUDIT_READERS, hasAnyRole } from '../domain/roles';
+import { toCsv } from '../domain/csv';
+import { allRows, AUDIT_VIEWS, csvColumns } from '../services/audit-views';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../platform/errors/app-error';
 import { defineRoute, type AnyRoute } from '../http/route-spec';
 import { isoTime } from '../http/validation';
 import { esc, Html, page, table } from '../pages/html';
@@ -51,6 +53,9 @@ export const auditPageRoutes: AnyRoute[] = [
         units.map((u) => [sites.get(u.siteId), u.name, u.unitType, new Html(`<a href="/audit/units/${esc(u.id)}">log &amp; excursions</a>`)]),
         'No units yet.',
       )}
+<h2>Exports (CSV, last 30 days)</h2><ul>${Object.values(AUDIT_VIEWS)
+        .map((v) => `<li><a href="/audit/export/${esc(v.name)}">${esc(v.title)}</a></li>`)
+        .join('')}</ul>
 <h2>Backups</h2><p>Last backup: ${lastBackup ? `${esc(lastBackup.startedAt)} — ${resultCell(lastBackup.result).html}` : '<span class="bad">none recorded</span>'}<br>
 Last restore test: ${lastRestore ? `${esc(lastRestore.startedAt)} — ${resultCell(lastRestore.result).html}` : '<span class="bad">none recorded</span>'}</p>`;
       return { html: page('Audit overview', String(org.name), body) };
@@ -127,6 +132,18 @@ Last restore test: ${lastRestore ? `${esc(lastRestore.startedAt)} — ${resultCe
         points.map((p) => [p.bucketStart, p.count, p.minC, p.avgC, p.maxC, limits.maxWarningC !== null && Number(p.maxC) > Number(limits.maxWarningC) ? new Html('<span class="bad">yes</span>') : '']),
       )}`;
       return { html: page(`Temperature log — ${unit.name}`, String(org.name), body) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/audit/export/:view', summary: 'CSV download of one audit view for the signed-in browser (default: last 30 days)', tag: 'audit-pages', auth: 'user', scope: 'org', roles: AUDIT_READERS,
+    produces: ['text/csv'], query: rangeQuery,
+    handler: async ({ stores, principal, params, query }) => {
+      const view = AUDIT_VIEWS[params.view];
+      if (!view || !Object.prototype.hasOwnProperty.call(AUDIT_VIEWS, params.view)) throw new NotFoundError(`audit view ${params.view}`);
+      if (view.name === 'audit-log' && !hasAnyRole(principal, ['admin', 'auditor'])) throw new ForbiddenError('requires one of the roles: admin, auditor');
+      const { from, to } = range(query, 30);
+      if (view.name === 'temperature-log' && (await stores.readings.count(from, to)) > 250_000) throw new ValidationError('from', 'more than 250,000 readings in the range; shorten it');
+      return { csv: toCsv(csvColumns(view), await allRows(stores, view, { from, to })), filename: `${view.name}-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv` };
     },
   }),
 ];
