@@ -39,6 +39,17 @@ describe('alerting CLI commands', () => {
     expect(res.out).toContain(`Checking '${bad}'  FAILED: route.group_wait: not a valid duration string: "5 minutes"`);
   });
 
+  test('check-config rejects a receiver template that would only fail at page time', async () => {
+    const badTemplate = join(dir, 'bad-template.yml');
+    writeFileSync(
+      badTemplate,
+      'route: {receiver: a}\nreceivers:\n- name: a\n  slack_configs:\n  - api_url: http://127.0.0.1:1/hook\n    text: \'{{ template "no.such.template" . }}\'\n',
+    );
+    const res = await cli('check-config', badTemplate);
+    expect(res.code).toBe(1);
+    expect(res.out).toMatch(new RegExp(`Checking '${badTemplate}'  FAILED: .*no\\.such\\.template`));
+  });
+
   test('the shipped default config is valid and routes everything to the control plane webhook', () => {
     const cfg = loadConfigFile(DEFAULT_CONFIG_FILE);
     expect(cfg.receivers).toHaveLength(1);
