@@ -12,8 +12,9 @@ import { INTEGRATIONS } from './notify/registry';
 import { AlertRouter } from './router/alert-router';
 import { ConfigCoordinator } from './router/config-coordinator';
 import { RouterMetrics } from './router/router-metrics';
-import { MemorySilenceStore } from './silence/silence-store';
 import { systemClock } from './types/clock';
+import { parseDurabilityConfig } from './ha/durability-config';
+import { RouterDurability } from './ha/router-durability';
 
 export const ALERTING_DEFAULT_PORT = 9093;
 export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'alerting', 'config', 'default.yml');
@@ -69,16 +70,26 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     },
     Object.keys(INTEGRATIONS).map((k) => k.replace(/_configs$/, '')),
   );
+  // Silences, alerts, the notification log, acks and escalations live in PostgreSQL (ADR 0035).
+  const durability = await RouterDurability.open({
+    pool: ctx.pool,
+    clock: systemClock,
+    logger: logger.child({ component: 'durability' }),
+    registry: ctx.registry,
+    config: parseDurabilityConfig(ctx.env),
+  });
   const router = new AlertRouter({
     clock: systemClock,
     logger: logger.child({ component: 'router' }),
     externalURL,
-    silenceStore: new MemorySilenceStore(),
+    durability,
+    silenceStore: durability.silenceStore,
     nflog: new MemoryNotificationLog(),
     retentionMs: opts.retentionMs ?? 120 * 3600_000,
     metrics,
   });
   holder.router = router;
+  await durability.restoreAlerts(router.store);
   const configFile = opts.configFile ?? DEFAULT_CONFIG_FILE;
   const coordinator = new ConfigCoordinator(
     { file: configFile, webhookUrl: opts.configFile ? undefined : ctx.env.ALERTING_DEFAULT_WEBHOOK_URL },
@@ -97,6 +108,7 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     readiness: databaseReadiness(ctx.pool),
     routes: (app) => {
       mountLifecycleRoutes(app, coordinator, prefix);
+      durability.mountRoutes(app, prefix);
       app.use(`${prefix}/api/v2`, apiV2Router(router, metrics, systemClock, startedAt));
     },
   });
@@ -108,12 +120,14 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     }
   };
   process.on('SIGHUP', onHup);
+  durability.start({ notifyReceiver: (r, g) => router.notifyReceiver(r, g), put: (a) => router.put(a), alerts: () => router.store.list() });
   const gc = setInterval(() => void router.gc(), opts.gcIntervalMs ?? GC_INTERVAL_MS);
   gc.unref();
   ctx.shutdown.register('alerting router', async () => {
     process.off('SIGHUP', onHup);
     clearInterval(gc);
     router.stop();
+    await durability.stop();
   });
   ctx.shutdown.register('alerting http', service.close);
   return { name: 'alerting', url: service.url, notes: [`config ${configFile}, external URL ${externalURL}`] };

@@ -99,8 +99,8 @@ Environment:
       service: 'alerting',
       roles: {
         alerting: (ctx) => {
-          if (cluster.length) ctx.logger.info({ flags: cluster }, 'cluster flags accepted and ignored: high availability is not implemented');
-          if (values['storage.path']) ctx.logger.info({ path: values['storage.path'] }, 'storage.path accepted: silences and the notification log live in memory');
+          if (cluster.length) ctx.logger.info({ flags: cluster }, 'cluster flags accepted and ignored: replicas coordinate through PostgreSQL (ADR 0035), no gossip');
+          if (values['storage.path']) ctx.logger.info({ path: values['storage.path'] }, 'storage.path accepted and unused: silences, alerts and the notification log live in PostgreSQL');
           return startAlerting(ctx, listen, { configFile, externalUrl, retentionMs, gcIntervalMs, routePrefix: values['web.route-prefix'] as string | undefined });
         },
       },

@@ -10,6 +10,7 @@ import { parseInhibitRule, type InhibitRuleConfig } from './inhibit-rule-config'
 import { marshalReceiver, parseReceiver, type ReceiverConfig } from './receiver-config';
 import { marshalRoute, parseRoute, type RouteConfig } from './route-config';
 import { expandTemplateGlobs } from './template-globs';
+import { checkRouteExtensions } from '../ack/route-extensions';
 import { marshalTimeInterval } from './time-interval-marshal';
 import { parseTimeInterval, type TimeInterval } from '../timeinterval/time-interval';
 
@@ -46,6 +47,7 @@ function parseIntervals(list: unknown[] | undefined, key: string, into: Map<stri
 
 function checkRoutes(route: RouteConfig, path: string, receivers: Set<string>, intervals: Map<string, TimeInterval[]>) {
   if (route.receiver && !receivers.has(route.receiver)) throw new ConfigFileError(child(path, 'receiver'), `undefined receiver "${route.receiver}" used in route`);
+  checkRouteExtensions(route.extensions, path, receivers);
   for (const [key, names] of [['mute_time_intervals', route.muteTimeIntervals], ['active_time_intervals', route.activeTimeIntervals]] as const) {
     for (const n of names) if (!intervals.has(n)) throw new ConfigFileError(child(path, key), `undefined time interval "${n}" used in route`);
   }

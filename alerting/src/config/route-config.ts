@@ -4,6 +4,7 @@ import { child, optBool, optList, optString, optStringList, strictMap, type RawM
 import { Matcher, sortMatchers } from '../matcher/matcher';
 import { MatcherParseError, parseMatchers } from '../matcher/parse-matchers';
 import { GoRegexError } from '../matcher/go-regex';
+import { marshalRouteExtensions, parseRouteExtensions, ROUTE_EXTENSION_FIELDS, type RouteExtensions } from '../ack/route-extensions';
 
 /** RouteConfig is one node of the routing tree as written (inheritance is applied by dispatch). */
 export interface RouteConfig {
@@ -24,6 +25,8 @@ export interface RouteConfig {
   groupWaitMs?: number;
   groupIntervalMs?: number;
   repeatIntervalMs?: number;
+  /** FreshTrack's extension fields (escalation, send_resolved_when_silenced): ack/route-extensions.ts. */
+  extensions: RouteExtensions;
 }
 
 const ROUTE_FIELDS = [
@@ -39,6 +42,7 @@ const ROUTE_FIELDS = [
   'group_wait',
   'group_interval',
   'repeat_interval',
+  ...ROUTE_EXTENSION_FIELDS,
 ];
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -127,6 +131,7 @@ export function parseRoute(raw: unknown, path: string): RouteConfig {
     groupWaitMs: optDuration(map, 'group_wait', path),
     groupIntervalMs: optDuration(map, 'group_interval', path),
     repeatIntervalMs: optDuration(map, 'repeat_interval', path),
+    extensions: parseRouteExtensions(map, path),
   };
   if (route.groupIntervalMs === 0) throw new ConfigFileError(child(path, 'group_interval'), 'group_interval cannot be zero');
   if (route.repeatIntervalMs === 0) throw new ConfigFileError(child(path, 'repeat_interval'), 'repeat_interval cannot be zero');
@@ -149,5 +154,6 @@ export function marshalRoute(r: RouteConfig, formatDuration: (ms: number) => str
   if (r.groupWaitMs !== undefined) out.group_wait = formatDuration(r.groupWaitMs);
   if (r.groupIntervalMs !== undefined) out.group_interval = formatDuration(r.groupIntervalMs);
   if (r.repeatIntervalMs !== undefined) out.repeat_interval = formatDuration(r.repeatIntervalMs);
+  Object.assign(out, marshalRouteExtensions(r.extensions));
   return out;
 }

@@ -1,6 +1,7 @@
 import type { AlertmanagerConfig } from '../config/config';
 import type { RouteConfig } from '../config/route-config';
 import { matchersString, matchesAll, sortMatchers, type Matcher } from '../matcher/matcher';
+import { inheritRouteExtensions, type RouteExtensionOpts } from '../ack/route-extensions';
 
 /** RouteOpts are a route's effective settings after inheritance. */
 export interface RouteOpts {
@@ -33,6 +34,8 @@ export class Route {
   readonly opts: RouteOpts;
   readonly continue: boolean;
   readonly routes: Route[];
+  /** Escalation and send_resolved_when_silenced, inherited like the timers. */
+  readonly extensions: RouteExtensionOpts;
 
   constructor(cfg: RouteConfig, parent?: Route) {
     const base = parent?.opts ?? DEFAULT_ROUTE_OPTS;
@@ -52,6 +55,7 @@ export class Route {
       this.opts.groupBy = [];
     }
     this.continue = cfg.continue;
+    this.extensions = inheritRouteExtensions(parent?.extensions, cfg.extensions);
     this.key = parent ? `${parent.key}/${matchersString(this.matchers)}` : matchersString(this.matchers);
     this.routes = cfg.routes.map((c) => new Route(c, this));
   }

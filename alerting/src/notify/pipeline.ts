@@ -7,6 +7,9 @@ import { MuteStage, TimeActiveStage, TimeMuteStage, type Muter } from './mute-st
 import type { Notifier } from './notifier';
 import { RetryStage, type NotifyMetrics } from './retry-stage';
 import { FanoutStage, MultiStage, type Stage } from './stage';
+import { ClaimedIntegrationStage, type DeliveredHook } from '../ha/claimed-integration-stage';
+import type { SendClaims } from '../ha/send-claims';
+import { SilenceStage } from '../notices/silence-stage';
 
 /** ReceiverIntegration is a built notifier with its position in the receiver's config. */
 export interface ReceiverIntegration {
@@ -24,6 +27,8 @@ export interface PipelineDeps {
   logger: Logger;
   metrics?: NotifyMetrics;
   onMuted?: (reason: 'inhibition' | 'silence', n: number) => void;
+  /** Replicas share PostgreSQL: dedup becomes a send claim (ADR 0035) and nflog is unused. */
+  claimed?: { claims: SendClaims; onDelivered?: DeliveredHook };
 }
 
 /**
@@ -31,11 +36,17 @@ export interface PipelineDeps {
  * time-active → time-mute → silence → for each integration (dedup → retry → log).
  */
 export function buildPipeline(integrations: ReceiverIntegration[], deps: PipelineDeps): Stage {
-  const perIntegration = integrations.map(({ notifier, index }) => {
+  const perIntegration = integrations.map(({ notifier, index }): Stage => {
+    const retry = (n: typeof notifier) => new RetryStage(n, index, deps.clock, deps.logger, deps.metrics);
+    if (deps.claimed) {
+      const { claims, onDelivered } = deps.claimed;
+      const leaseMs = (ctx: { route?: { opts: { groupIntervalMs: number } } }) => ctx.route?.opts.groupIntervalMs ?? 5 * 60_000;
+      return new ClaimedIntegrationStage({ claims, notifier, index, retry, leaseMs, onDelivered });
+    }
     const key = (ctx: { receiver: string; groupKey: string }) => ({ receiver: ctx.receiver, integration: notifier.integration, index, groupKey: ctx.groupKey });
     return new MultiStage([
       new DedupStage(deps.nflog, key, notifier.sendResolved, deps.clock),
-      new RetryStage(notifier, index, deps.clock, deps.logger, deps.metrics),
+      retry(notifier),
       new SetNotifiesStage(deps.nflog, key, deps.nflogRetentionMs, deps.clock),
     ]);
   });
@@ -43,7 +54,7 @@ export function buildPipeline(integrations: ReceiverIntegration[], deps: Pipelin
     new MuteStage(deps.inhibitor, (n) => deps.onMuted?.('inhibition', n)),
     new TimeActiveStage(deps.timeIntervals),
     new TimeMuteStage(deps.timeIntervals),
-    new MuteStage(deps.silencer, (n) => deps.onMuted?.('silence', n)),
+    new SilenceStage(deps.silencer, (ctx) => ctx.route?.extensions.sendResolvedWhenSilenced ?? false, (n) => deps.onMuted?.('silence', n)),
     new FanoutStage(perIntegration),
   ]);
 }

@@ -1,4 +1,5 @@
 import type { Alert } from '../types/alert';
+import type { Route } from '../dispatch/route';
 import type { NotifyContext } from './notifier';
 
 /**
@@ -9,6 +10,8 @@ export interface FlushContext extends NotifyContext {
   repeatIntervalMs: number;
   muteTimeIntervals: string[];
   activeTimeIntervals: string[];
+  /** The group's route (its group_interval bounds a send claim; its extensions opt in to features). */
+  route?: Route;
   /** Set by the dedup stage: fingerprints of firing / resolved alerts in this flush. */
   firing?: string[];
   resolved?: string[];

@@ -14,6 +14,8 @@ import { AlertStore, type StoredAlert } from '../provider/alert-store';
 import { Silences } from '../silence/silences';
 import type { SilenceStore } from '../silence/silence-store';
 import type { Clock } from '../types/clock';
+import type { DeliveredHook } from '../ha/claimed-integration-stage';
+import type { RouterDurability } from '../ha/router-durability';
 
 export interface AlertStatus {
   state: 'active' | 'suppressed' | 'unprocessed';
@@ -30,6 +32,8 @@ export interface AlertRouterOptions {
   /** --data.retention: how long expired silences and log entries are kept (default 120h). */
   retentionMs: number;
   metrics?: NotifyMetrics;
+  /** State in PostgreSQL (ADR 0035): send claims replace the nflog, deliveries drive escalation. */
+  durability?: RouterDurability;
 }
 
 interface Running {
@@ -73,7 +77,10 @@ export class AlertRouter {
   applyConfig(config: AlertmanagerConfig): void {
     const route = new Route(config.route);
     const used = new Set<string>();
-    route.walk((r) => used.add(r.opts.receiver));
+    route.walk((r) => {
+      used.add(r.opts.receiver);
+      for (const e of r.extensions.escalation.escalateTo) used.add(e);
+    });
     const inhibitor = new Inhibitor(config.inhibitRules, this.opts.clock);
     for (const a of this.store.list()) inhibitor.observe(a);
     const pipelines = new Map<string, Stage>();
@@ -97,6 +104,7 @@ export class AlertRouter {
           clock: this.opts.clock,
           logger: this.opts.logger.child({ component: 'notify', receiver: receiver.name }),
           metrics: this.opts.metrics,
+          claimed: this.claimedDeps(),
         }),
       );
     }
@@ -106,19 +114,26 @@ export class AlertRouter {
     dispatcher.start();
   }
 
-  private async flush(pipelines: Map<string, Stage>, group: AggregationGroup, alerts: StoredAlert[], now: Date): Promise<boolean> {
-    const stage = pipelines.get(group.receiver);
+  private claimedDeps() {
+    const d = this.opts.durability;
+    if (!d) return undefined;
+    const onDelivered: DeliveredHook = (ctx, alerts, claim) => d.delivered(ctx.groupKey, ctx.route?.extensions.escalation, alerts, ctx.groupLabels, claim.firing);
+    return { claims: d.claims, onDelivered };
+  }
+
+  private async flush(pipelines: Map<string, Stage>, group: AggregationGroup, alerts: StoredAlert[], now: Date, receiver = group.receiver): Promise<boolean> {
+    const stage = pipelines.get(receiver);
     if (!stage) return true;
     const opts = group.route.opts;
     return trace.getTracer('freshtrack').startActiveSpan('alerting.dispatch.flush', async (span) => {
-      span.setAttributes({ receiver: group.receiver, 'group.key': group.groupKey, 'alerts.count': alerts.length });
+      span.setAttributes({ receiver, 'group.key': group.groupKey, 'alerts.count': alerts.length });
       // Notifications get until the next flush to finish, as Alertmanager's flush deadline.
       const abort = new AbortController();
       const timer = this.opts.clock.setTimeout(() => abort.abort(), opts.groupIntervalMs);
       try {
         await stage.exec(
           {
-            receiver: group.receiver,
+            receiver,
             groupKey: group.groupKey,
             groupLabels: group.labels,
             integrationIndex: 0,
@@ -128,6 +143,7 @@ export class AlertRouter {
             repeatIntervalMs: opts.repeatIntervalMs,
             muteTimeIntervals: opts.muteTimeIntervals,
             activeTimeIntervals: opts.activeTimeIntervals,
+            route: group.route,
           },
           alerts,
         );
@@ -141,6 +157,22 @@ export class AlertRouter {
         span.end();
       }
     });
+  }
+
+  /**
+   * notifyReceiver runs `receiver`'s pipeline on a group's current alerts (an escalation step);
+   * false when this replica has no such group any more, throws when delivery failed.
+   */
+  async notifyReceiver(receiver: string, groupKey: string): Promise<boolean> {
+    const group = this.groups().find((g) => g.groupKey === groupKey && !g.empty());
+    if (!group) return false;
+    if (!(await this.flush(this.current.pipelines, group, group.sortedAlerts(), this.opts.clock.now(), receiver))) throw new Error(`notifying ${receiver} failed`);
+    return true;
+  }
+
+  /** committed resolves once every accepted alert and silence change is stored (before a 2xx). */
+  async committed(): Promise<void> {
+    await this.opts.durability?.committed();
   }
 
   /** put stores validated alerts (the dispatcher and inhibitor see them at once). */

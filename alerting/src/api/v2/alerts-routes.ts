@@ -37,7 +37,7 @@ function withFilters(res: Response, req: Request, fn: (f: AlertFilters) => void)
 
 /** mountAlertRoutes serves POST/GET /alerts and GET /alerts/groups. */
 export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: RouterMetrics | undefined, clock: Clock): void {
-  api.post('/alerts', requireJson, (req, res) => {
+  api.post('/alerts', requireJson, async (req, res, next) => {
     let decoded;
     try {
       decoded = decodePostableAlerts(parseJsonLikeGo(req.body as string));
@@ -63,6 +63,11 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
     if (firing) metrics?.alertsReceived.inc({ status: 'firing' }, firing);
     if (valid.length > firing) metrics?.alertsReceived.inc({ status: 'resolved' }, valid.length - firing);
     router.put(valid);
+    try {
+      await router.committed();
+    } catch (err) {
+      return next(err);
+    }
     if (errors.length) return sendJson(res, 400, errors.join('; '));
     sendEmpty(res, 200);
   });

@@ -34,7 +34,7 @@ export function mountSilenceRoutes(api: Router, router: AlertRouter, clock: Cloc
     );
   });
 
-  api.post('/silences', requireJson, (req, res) => {
+  api.post('/silences', requireJson, async (req, res, next) => {
     let p;
     try {
       p = decodePostableSilence(parseJsonLikeGo(req.body as string));
@@ -47,11 +47,12 @@ export function mountSilenceRoutes(api: Router, router: AlertRouter, clock: Cloc
     if (p.endsAt < clock.now()) return sendJson(res, 400, "Failed to create silence: end time can't be in the past");
     try {
       const silenceID = router.silences.set({ id: p.id ?? '', matchers: p.matchers, startsAt: p.startsAt, endsAt: p.endsAt, createdBy: p.createdBy, comment: p.comment });
+      await router.committed();
       sendJson(res, 200, { silenceID });
     } catch (err) {
       if (err instanceof SilenceNotFoundError) return sendJson(res, 404, err.message);
       if (err instanceof SilenceError) return sendJson(res, 400, err.message);
-      throw err;
+      next(err);
     }
   });
 
@@ -62,14 +63,15 @@ export function mountSilenceRoutes(api: Router, router: AlertRouter, clock: Cloc
     sendJson(res, 200, gettableSilence(s, router.silences.state(s)));
   });
 
-  api.delete('/silence/:id', (req, res) => {
+  api.delete('/silence/:id', async (req, res, next) => {
     if (!UUID.test(req.params.id)) return sendApiError(res, 422, 601, `silenceID in path must be of type uuid: ${JSON.stringify(req.params.id)}`);
     try {
       router.silences.expire(req.params.id);
+      await router.committed();
       sendEmpty(res, 200);
     } catch (err) {
       if (err instanceof SilenceNotFoundError || err instanceof SilenceError) return sendJson(res, 500, err.message);
-      throw err;
+      next(err);
     }
   });
 }
