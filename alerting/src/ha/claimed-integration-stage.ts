@@ -3,6 +3,13 @@ import type { Notifier, NotifyContext } from '../notify/notifier';
 import type { FlushContext, Stage } from '../notify/stage';
 import type { Claim, SendClaims } from './send-claims';
 
+/**
+ * CLAIM_LEASE_GRACE_MS is added to the retry budget: a sender that is alive but slow (a
+ * starved event loop, a slow database for the settle) must not be overtaken, which would
+ * send twice. A crashed sender is replaced after group_interval plus this grace.
+ */
+export const CLAIM_LEASE_GRACE_MS = 30_000;
+
 /** DeliveredHook runs after a claimed send succeeded (escalation tracking hangs here). */
 export type DeliveredHook = (ctx: FlushContext, alerts: Alert[], claim: Claim) => Promise<void>;
 
@@ -40,7 +47,7 @@ export class ClaimedIntegrationStage implements Stage {
       resolved,
       sendResolved: notifier.sendResolved,
       repeatIntervalMs: ctx.repeatIntervalMs,
-      leaseMs: this.o.leaseMs(ctx),
+      leaseMs: this.o.leaseMs(ctx) + CLAIM_LEASE_GRACE_MS,
       now: this.o.injectedClock ? ctx.now : undefined,
     });
     if (!result.claimed) return [next, []];
