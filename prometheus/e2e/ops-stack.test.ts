@@ -63,21 +63,36 @@ describe('ops stack end to end', () => {
       readFileSync(join(PROJECT_ROOT, 'docker', 'blackbox', 'blackbox.yml'), 'utf8'),
     );
 
-    for (const role of ['ingest', 'control-plane', 'alerting', 'exporters']) ports[role] = await freePort();
-    freshtrack = startFreshtrack(['start'], {
-      DATABASE_URL: pgbouncer.url(db.name),
-      INGEST_LISTEN_ADDRESS: addr('ingest'),
-      CONTROL_PLANE_LISTEN_ADDRESS: addr('control-plane'),
-      ALERTING_LISTEN_ADDRESS: addr('alerting'),
-      EXPORTERS_LISTEN_ADDRESS: addr('exporters'),
-      ALERTING_CONFIG_FILE: join(configDir, 'alertmanager.yml'),
-      ALERTMANAGER_URLS: `http://${addr('alerting')}`,
-      OUTBOX_POLL_INTERVAL_MS: '200',
-      SENSOR_OFFLINE_SWEEP_CRON: '*/2 * * * * *',
-      PGBOUNCER_EXPORTER_CONNECTION_STRING: pgbouncer.adminUrl,
-      TLS_CONFIG_FILE: join(configDir, 'blackbox.yml'),
-    });
-    await freshtrack.waitForOutput(/FreshTrack Pro is running/, 120_000);
+    // freePort() releases its port before the process binds it, so on a busy machine another
+    // socket can take it in between: start again on fresh ports when that happens.
+    for (let attempt = 1; ; attempt++) {
+      const taken = new Set<number>();
+      for (const role of ['ingest', 'control-plane', 'alerting', 'exporters']) {
+        do ports[role] = await freePort();
+        while (taken.has(ports[role]));
+        taken.add(ports[role]);
+      }
+      freshtrack = startFreshtrack(['start'], {
+        DATABASE_URL: pgbouncer.url(db.name),
+        INGEST_LISTEN_ADDRESS: addr('ingest'),
+        CONTROL_PLANE_LISTEN_ADDRESS: addr('control-plane'),
+        ALERTING_LISTEN_ADDRESS: addr('alerting'),
+        EXPORTERS_LISTEN_ADDRESS: addr('exporters'),
+        ALERTING_CONFIG_FILE: join(configDir, 'alertmanager.yml'),
+        ALERTMANAGER_URLS: `http://${addr('alerting')}`,
+        OUTBOX_POLL_INTERVAL_MS: '200',
+        SENSOR_OFFLINE_SWEEP_CRON: '*/2 * * * * *',
+        PGBOUNCER_EXPORTER_CONNECTION_STRING: pgbouncer.adminUrl,
+        TLS_CONFIG_FILE: join(configDir, 'blackbox.yml'),
+      });
+      try {
+        await freshtrack.waitForOutput(/FreshTrack Pro is running/, 120_000);
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(freshtrack.output())) throw err;
+        await freshtrack.stop();
+      }
+    }
 
     // One organization: a fridge with four sensors; one of them has been silent since it was
     // registered a day ago (the offline sweep opens SensorOffline for it).

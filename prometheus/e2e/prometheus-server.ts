@@ -83,6 +83,16 @@ export interface RunningPrometheus {
 
 /** startPrometheus runs the real Prometheus (Debian package) on a free loopback port. */
 export async function startPrometheus(targets: ScrapeTargets): Promise<RunningPrometheus> {
+  // freePort() releases its port before Prometheus binds it; on a busy machine another socket
+  // can take it in between, so start again on a fresh port when that happens.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(targets);
+    if (started) return started;
+    if (attempt >= 3) throw new Error('prometheus: no free port after 3 attempts');
+  }
+}
+
+async function startOnce(targets: ScrapeTargets): Promise<RunningPrometheus | undefined> {
   const port = await freePort();
   const self = `127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-e2e-'));
@@ -98,10 +108,12 @@ export async function startPrometheus(targets: ScrapeTargets): Promise<RunningPr
     '--rules.alert.resend-delay=2s',
   ]);
   const url = `http://${self}`;
-  await waitFor(async () => {
-    if (proc.proc.exitCode !== null) throw new Error(`prometheus exited: ${proc.output()}`);
-    return (await fetch(`${url}/-/ready`)).ok;
-  }, 60_000, 250);
+  const state = await waitFor(async () => (proc.proc.exitCode !== null ? 'exited' : (await fetch(`${url}/-/ready`)).ok && 'ready'), 60_000, 250);
+  if (state === 'exited') {
+    rmSync(dir, { recursive: true, force: true });
+    if (/address already in use/.test(proc.output())) return undefined;
+    throw new Error(`prometheus exited: ${proc.output()}`);
+  }
   return {
     url,
     process: proc,
