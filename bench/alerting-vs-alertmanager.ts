@@ -6,7 +6,7 @@
  *
  *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500]
  *
- * Needs PostgreSQL for our router's readiness check: TEST_DATABASE_ADMIN_URL (default
+ * Needs PostgreSQL for our router's readiness check: BENCH_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a scratch database is created and dropped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = join(__dirname, '..', '..');
 const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
 const TOTAL = arg('alerts', 20_000);

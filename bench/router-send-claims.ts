@@ -6,7 +6,7 @@
  *
  *   npm run build && node dist/bench/router-send-claims.js [--groups=2000] [--replicas=2]
  *
- * Needs PostgreSQL (TEST_DATABASE_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres);
+ * Needs PostgreSQL (BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres);
  * a scratch database is created, migrated and dropped.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ import { SendClaims } from '../alerting/src/ha/send-claims';
 import { migrate } from '../platform/db/migrate';
 import { createPool, type Pool } from '../platform/db/pool';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
 const GROUPS = arg('groups', 2000);
 const REPLICAS = arg('replicas', 2);
