@@ -7,7 +7,6 @@ import type { ListenAddress } from '../../platform/config/listen-address';
 import type { RoleContext, RunningRole } from '../../platform/lifecycle/role';
 import { apiV2Router } from './api/v2/api-router';
 import { mountLifecycleRoutes } from './api/lifecycle-routes';
-import { MemoryNotificationLog } from './nflog/notification-log';
 import { INTEGRATIONS } from './notify/registry';
 import { AlertRouter } from './router/alert-router';
 import { ConfigCoordinator } from './router/config-coordinator';
@@ -84,7 +83,6 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     externalURL,
     durability,
     silenceStore: durability.silenceStore,
-    nflog: new MemoryNotificationLog(),
     retentionMs: opts.retentionMs ?? 120 * 3600_000,
     metrics,
   });

@@ -21,7 +21,8 @@ export interface PipelineDeps {
   inhibitor: Muter;
   silencer: Muter;
   timeIntervals: (name: string) => TimeInterval[] | undefined;
-  nflog: NotificationLog;
+  /** Required unless `claimed` is given. */
+  nflog?: NotificationLog;
   nflogRetentionMs: number;
   clock: Clock;
   logger: Logger;
@@ -43,11 +44,13 @@ export function buildPipeline(integrations: ReceiverIntegration[], deps: Pipelin
       const leaseMs = (ctx: { route?: { opts: { groupIntervalMs: number } } }) => ctx.route?.opts.groupIntervalMs ?? 5 * 60_000;
       return new ClaimedIntegrationStage({ claims, notifier, index, retry, leaseMs, onDelivered });
     }
+    const nflog = deps.nflog;
+    if (!nflog) throw new Error('buildPipeline: a notification log or send claims are required');
     const key = (ctx: { receiver: string; groupKey: string }) => ({ receiver: ctx.receiver, integration: notifier.integration, index, groupKey: ctx.groupKey });
     return new MultiStage([
-      new DedupStage(deps.nflog, key, notifier.sendResolved, deps.clock),
+      new DedupStage(nflog, key, notifier.sendResolved, deps.clock),
       retry(notifier),
-      new SetNotifiesStage(deps.nflog, key, deps.nflogRetentionMs, deps.clock),
+      new SetNotifiesStage(nflog, key, deps.nflogRetentionMs, deps.clock),
     ]);
   });
   return new MultiStage([

@@ -28,7 +28,8 @@ export interface AlertRouterOptions {
   logger: Logger;
   externalURL: string;
   silenceStore: SilenceStore;
-  nflog: NotificationLog;
+  /** The in-process notification log; only without `durability`, whose send claims replace it. */
+  nflog?: NotificationLog;
   /** --data.retention: how long expired silences and log entries are kept (default 120h). */
   retentionMs: number;
   metrics?: NotifyMetrics;
@@ -203,7 +204,7 @@ export class AlertRouter {
     const dropped = this.store.gc();
     this.running?.inhibitor.forget(dropped.map((a) => a.fingerprint));
     this.silences.gc();
-    await this.opts.nflog.gc(this.opts.clock.now());
+    await this.opts.nflog?.gc(this.opts.clock.now());
   }
 
   stop(): void {
