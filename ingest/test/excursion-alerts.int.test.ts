@@ -54,7 +54,7 @@ it('opens after the delay, posts the alert to the router, and resolves after the
   expect(firing.annotations.summary).toMatch(/9\.0 °C \(48\.2 °F\)/);
   expect(firing.annotations.since).toBe(at(5));
   expect(firing.startsAt).toBe(at(15));
-  expect(firing.annotations.runbook_url).toMatch(/\/temperature-excursion$/);
+  expect(firing.annotations.runbook_url).toMatch(/food-safety\.md#temperatureexcursion$/);
   const onReplica = await waitFor(async () => replica.alerts.find((a) => a.labels.sensor === s), 30_000);
   expect(onReplica).toEqual(firing);
 

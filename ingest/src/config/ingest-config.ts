@@ -40,8 +40,8 @@ const schema = z.object({
   SENSOR_OFFLINE_MULTIPLE: setting.positiveInt().default(3),
   SENSOR_OFFLINE_SWEEP_CRON: z.string().default('* * * * *'),
   READINGS_PARTITION_CRON: z.string().default('17 3 * * *'),
-  ALERT_RUNBOOK_BASE_URL: setting.url().default('https://runbooks.freshtrack.example/food-safety'),
-  ALERT_DASHBOARD_URL: setting.url().default('http://127.0.0.1:3000/d/freshtrack-unit/unit'),
+  ALERT_RUNBOOK_BASE_URL: setting.url().default('https://github.com/freshtrack/freshtrack-ops/blob/main/docs/runbooks/food-safety.md'),
+  ALERT_DASHBOARD_URL: setting.url().default('http://127.0.0.1:3000/d/freshtrack-food-safety/food-safety'),
 });
 
 function parseUrls(raw: string): string[] {

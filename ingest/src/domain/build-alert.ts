@@ -1,4 +1,4 @@
-import type { AlertEvent, Excursion, ExcursionKind } from './excursion';
+import type { AlertEvent, Excursion } from './excursion';
 import { formatTemperature } from './temperature';
 import type { UnitType } from './thresholds';
 
@@ -23,18 +23,12 @@ export interface AlertContext {
 }
 
 export interface AlertLinks {
-  /** Runbooks live at `${runbookBaseUrl}/${kebab(alertname)}`. */
+  /** The food-safety runbook page; each alert links its section, `#<alertname in lower case>`. */
   runbookBaseUrl: string;
-  /** Grafana unit dashboard; `?var-unit=<unit id>` is appended. */
+  /** Grafana food-safety dashboard; `?var-org=<org slug>` is appended. */
   dashboardUrl: string;
 }
 
-const RUNBOOK: Record<ExcursionKind, string> = {
-  TemperatureExcursion: 'temperature-excursion',
-  SensorOffline: 'sensor-offline',
-  SensorBatteryLow: 'sensor-battery-low',
-  DoorOpenTooLong: 'door-open-too-long',
-};
 
 function summary(ex: Excursion, ctx: AlertContext): string {
   const where = `${ctx.unitName} (${ctx.siteName})`;
@@ -60,11 +54,11 @@ function summary(ex: Excursion, ctx: AlertContext): string {
  */
 export function buildAlert(event: AlertEvent, ctx: AlertContext, links: AlertLinks): PostableAlert {
   const ex = event.excursion;
-  const dashboard = `${links.dashboardUrl}?var-unit=${encodeURIComponent(ctx.unitId)}`;
+  const dashboard = `${links.dashboardUrl}?var-org=${encodeURIComponent(ctx.orgSlug)}`;
   const annotations: Record<string, string> = {
     summary: summary(ex, ctx),
     since: ex.breachStartedAt.toISOString(),
-    runbook_url: `${links.runbookBaseUrl.replace(/\/$/, '')}/${RUNBOOK[ex.kind]}`,
+    runbook_url: `${links.runbookBaseUrl}#${ex.kind.toLowerCase()}`,
     dashboard: dashboard,
   };
   if (ex.kind === 'TemperatureExcursion' && ex.peakC !== null) {

@@ -54,7 +54,7 @@ describe('suppression windows', () => {
 
 describe('buildAlert', () => {
   const ctx = { orgSlug: 'demo', siteName: 'Main St', unitName: 'Walk-in', unitType: 'fridge' as const, sensorExternalId: 'S1', unitId: 'u-1' };
-  const links = { runbookBaseUrl: 'https://runbooks.example/food/', dashboardUrl: 'https://grafana.example/d/unit' };
+  const links = { runbookBaseUrl: 'https://runbooks.example/food.md', dashboardUrl: 'https://grafana.example/d/food-safety' };
   const ex = newExcursion('TemperatureExcursion', new Date('2026-06-01T10:00:00Z'), {
     direction: 'high',
     limitC: 5,
@@ -70,8 +70,8 @@ describe('buildAlert', () => {
     expect(a.labels).toEqual({ alertname: 'TemperatureExcursion', category: 'food-safety', severity: 'warning', org: 'demo', site: 'Main St', unit: 'Walk-in', sensor: 'S1' });
     expect(a.annotations.summary).toContain('9.2 °C (48.6 °F)');
     expect(a.annotations.summary).toContain('5.0 °C (41.0 °F)');
-    expect(a.annotations.runbook_url).toBe('https://runbooks.example/food/temperature-excursion');
-    expect(a.annotations.dashboard).toBe('https://grafana.example/d/unit?var-unit=u-1');
+    expect(a.annotations.runbook_url).toBe('https://runbooks.example/food.md#temperatureexcursion');
+    expect(a.annotations.dashboard).toBe('https://grafana.example/d/food-safety?var-org=demo');
     expect(a.annotations.suggested_disposition).toBe('keep');
     expect(a.startsAt).toBe('2026-06-01T10:30:00.000Z');
     expect(a.endsAt).toBeUndefined();
