@@ -3,16 +3,35 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../platform/paths';
 
-/** freePort asks the kernel for an unused loopback port. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel hands out ephemeral ports (32768–60999 here) to outgoing connections too, so a
+ * port it just gave us as "free" can be taken by a pg or HTTP client before the process under
+ * test binds it. Test servers therefore take ports below that range, picked at random so
+ * parallel jest workers rarely try the same one, and checked by binding.
+ */
+const TEST_PORT_MIN = 20_000;
+const TEST_PORT_MAX = 32_000;
+const handedOut = new Set<number>();
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/** freePort returns an unused loopback port outside the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = TEST_PORT_MIN + Math.floor(Math.random() * (TEST_PORT_MAX - TEST_PORT_MIN));
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`freePort: no free port in ${TEST_PORT_MIN}-${TEST_PORT_MAX}`);
 }
 
 export interface RunningProcess {
