@@ -68,3 +68,15 @@ last_error() {
   [[ -s $log ]] && tail=$(tail -n 5 "$log")
   printf '%s%s\n' "$what" "${tail:+: $tail}"
 }
+
+# step runs a command with its stderr kept in the script's $log; on failure it sets the
+# script's $failure to what failed and why, for the EXIT trap to record.
+step() {
+  local what=$1
+  shift
+  # shellcheck disable=SC2154 # $log is set by the script that sources this file
+  if ! "$@" 2>"$log"; then
+    failure=$(last_error "$log" "$what")
+    return 1
+  fi
+}

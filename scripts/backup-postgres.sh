@@ -79,15 +79,6 @@ trap finish EXIT
 # A stopped run (timeout, SIGTERM from the scheduler) is recorded as failed too.
 trap 'exit 143' TERM INT
 
-# step runs a command with its stderr kept as the failure reason.
-step() {
-  local what=$1
-  shift
-  if ! "$@" 2>"$log"; then
-    failure=$(last_error "$log" "$what")
-    return 1
-  fi
-}
 
 step "recording the start in backup_runs" record_start backup "$database" >"$work/id"
 run_id=$(<"$work/id")

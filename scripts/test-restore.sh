@@ -70,14 +70,6 @@ finish() {
 trap finish EXIT
 trap 'exit 143' TERM INT
 
-step() {
-  local what=$1
-  shift
-  if ! "$@" 2>"$log"; then
-    failure=$(last_error "$log" "$what")
-    return 1
-  fi
-}
 
 step "recording the start in backup_runs" record_start restore_test "$database" "$dump" >"$work/id"
 run_id=$(<"$work/id")
