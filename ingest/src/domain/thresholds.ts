@@ -1,21 +1,15 @@
+import type { ProfileThresholds } from '../../../platform/contracts/food-safety-profiles';
 import type { SuppressionWindow } from './suppression-windows';
 
-export type UnitType = 'fridge' | 'freezer' | 'hot-holding' | 'cooling' | 'ambient';
+export type { UnitType } from '../../../platform/contracts/food-safety-profiles';
 
 /**
  * Thresholds of one unit. A null limit means "no limit in that direction". The warning tier
  * is the food-safety limit (degree-minutes are counted beyond it); the critical tier is the
- * point where the alert escalates.
+ * point where the alert escalates. `delaySeconds` is how long a breach must persist before it
+ * is an excursion (0–3 h); an open excursion clears only `hysteresisC` back inside the limit.
  */
-export interface Thresholds {
-  minWarningC: number | null;
-  minCriticalC: number | null;
-  maxWarningC: number | null;
-  maxCriticalC: number | null;
-  /** How long a breach must persist before it is an excursion (0–3 h). */
-  delaySeconds: number;
-  /** An open excursion clears only this far back inside the limit (no flapping). */
-  hysteresisC: number;
+export interface Thresholds extends ProfileThresholds {
   suppressionWindows: SuppressionWindow[];
 }
 
