@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { freePort, startFreshtrack, waitFor, type RunningProcess } from '../../test/helpers/processes';
 import { api, localTokens, startControlPlaneUnderTest, type ControlPlaneUnderTest } from './control-plane-harness';
+import { seedOrganization } from './seed-organization';
 
 // Real processes on a shared 2-core machine: generous time for start-up and each test.
 jest.setTimeout(150_000);
@@ -17,11 +18,13 @@ describe('deploy notification through the real router and back to the webhook re
   let db: TestDatabase;
   let cp: ControlPlaneUnderTest;
   let router: RunningProcess;
+  let routerUrl: string;
   let dir: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     const routerPort = await freePort();
+    routerUrl = `http://127.0.0.1:${routerPort}`;
     cp = await startControlPlaneUnderTest({ ALERTMANAGER_URL: `http://127.0.0.1:${routerPort}` }, db);
     dir = mkdtempSync(join(tmpdir(), 'cp-router-'));
     const config = join(dir, 'router.yml');
@@ -68,5 +71,23 @@ receivers:
     const outbox = await db.pool.query('SELECT delivered_at, attempts FROM alert_outbox');
     expect(outbox.rows).toHaveLength(1);
     expect(outbox.rows[0].delivered_at).not.toBeNull();
+  });
+
+  test('an acknowledgement in the control plane reaches the router and is on its record for the group', async () => {
+    const org = await seedOrganization(db.pool, 'ackco');
+    const token = (await localTokens(db))(org.orgId, 'responder');
+    const alert = { labels: { alertname: 'TemperatureExcursion', category: 'food-safety', org: 'ackco' }, annotations: { summary: 'walk-in at 9 °C' } };
+    const posted = await fetch(`${routerUrl}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([alert]) });
+    expect(posted.status).toBe(200);
+    const notice = await waitFor(async () => {
+      const res = await api(cp.url, 'get', '/v1/alert-notifications', token);
+      return res.json.items.find((n: { commonLabels: Record<string, string> }) => n.commonLabels.alertname === 'TemperatureExcursion');
+    }, 90_000, 500);
+    const ack = await api(cp.url, 'post', `/v1/excursions/${org.excursionId}/ack`, token, { groupKey: notice.groupKey, comment: 'moving stock to the reach-in' });
+    expect(ack.status).toBe(201);
+    expect(ack.json).toMatchObject({ forwarded: true, forwardError: null });
+    const acks = await fetch(`${routerUrl}/api/v2/alerts/groups/${encodeURIComponent(notice.groupKey)}/acks`);
+    expect(acks.status).toBe(200);
+    expect(JSON.stringify(await acks.json())).toContain('moving stock to the reach-in');
   });
 });
