@@ -10,6 +10,9 @@ export interface DatasourceRef {
 export interface Target {
   refId: string;
   expr?: string;
+  /** The SQL of a PostgreSQL target (`rawQuery`: Grafana's code editor). */
+  rawSql?: string;
+  format?: 'time_series' | 'table';
   legendFormat?: string;
   datasource?: DatasourceRef;
 }
@@ -37,7 +40,17 @@ export interface Dashboard {
 }
 
 export const DASHBOARD_DIR = join(PROJECT_ROOT, 'grafana', 'dashboards');
+/**
+ * Dashboards on the PostgreSQL datasource (recorded values, not metrics). A folder of their
+ * own because their variables are SQL, not `label_values()`, and the live-Prometheus test
+ * resolves every variable of the top-level dashboards through Prometheus. Grafana's file
+ * provider walks subfolders, so they load all the same.
+ */
+export const SQL_DASHBOARD_DIR = join(DASHBOARD_DIR, 'records');
+/** Grafana 11's plugin id for PostgreSQL, and the provisioned datasource's uid. */
+export const POSTGRES_DATASOURCE: DatasourceRef = { type: 'grafana-postgresql-datasource', uid: 'freshtrack-postgres' };
 
+/** loadDashboards reads the JSON files directly in `dir` (not its subfolders). */
 export function loadDashboards(dir = DASHBOARD_DIR): { file: string; dashboard: Dashboard }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -60,7 +73,10 @@ export interface PanelQuery {
   legendLabels: string[];
 }
 
-/** panelQueries lists each panel target with the datasource it runs on (its own, else the panel's). */
+/**
+ * panelQueries lists each panel target with the datasource it runs on (its own, else the
+ * panel's); `expr` is the PromQL, or the SQL of a PostgreSQL target.
+ */
 export function panelQueries(dashboard: Dashboard): PanelQuery[] {
   return allPanels(dashboard).flatMap((panel) =>
     (panel.targets ?? []).map((t) => ({
@@ -68,15 +84,20 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
       panel: panel.title,
       refId: t.refId,
       datasource: (t.datasource ?? panel.datasource)!,
-      expr: t.expr ?? '',
+      expr: t.expr ?? t.rawSql ?? '',
       legendLabels: [...(t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]),
     })),
   );
 }
 
+/** variableQueryText returns a query variable's query, whichever way the dashboard stores it. */
+export function variableQueryText(variable: Variable): string {
+  return typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
+}
+
 /** variableQuery returns a query variable's `label_values(metric, label)` parts. */
 export function labelValuesQuery(variable: Variable): { metric: string; label: string } {
-  const query = typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
+  const query = variableQueryText(variable);
   const m = query.match(/^label_values\(\s*([^,]+?)\s*,\s*(\w+)\s*\)$/);
   if (!m) throw new Error(`variable ${variable.name}: only label_values(metric, label) queries are used, got "${query}"`);
   return { metric: m[1], label: m[2] };

@@ -2,16 +2,49 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../platform/paths';
-import { allPanels, labelValuesQuery, loadDashboards, panelQueries, referencedVariables } from './dashboard-queries';
+import {
+  allPanels,
+  labelValuesQuery,
+  loadDashboards,
+  panelQueries,
+  POSTGRES_DATASOURCE,
+  referencedVariables,
+  SQL_DASHBOARD_DIR,
+  variableQueryText,
+} from './dashboard-queries';
 
 /** Static checks on every dashboard: what Grafana would reject or silently show empty. */
 const provisioning = parse(readFileSync(join(PROJECT_ROOT, 'grafana', 'provisioning', 'datasources', 'datasources.yaml'), 'utf8'));
-const datasources = provisioning.datasources as { uid: string; type: string; jsonData?: Record<string, unknown> }[];
-const dashboards = loadDashboards();
+const datasources = provisioning.datasources as {
+  uid: string;
+  type: string;
+  url?: string;
+  user?: string;
+  jsonData?: Record<string, unknown>;
+  secureJsonData?: Record<string, string>;
+}[];
+const promDashboards = loadDashboards();
+const sqlDashboards = loadDashboards(SQL_DASHBOARD_DIR);
+const dashboards = [...promDashboards, ...sqlDashboards];
 
 describe('grafana provisioning', () => {
-  test('Prometheus, Loki and Tempo datasources with fixed uids', () => {
-    expect(datasources.map((d) => `${d.type}:${d.uid}`).sort()).toEqual(['loki:loki', 'prometheus:prometheus', 'tempo:tempo']);
+  test('Prometheus, Loki, Tempo and PostgreSQL datasources with fixed uids', () => {
+    expect(datasources.map((d) => `${d.type}:${d.uid}`).sort()).toEqual(
+      [`${POSTGRES_DATASOURCE.type}:${POSTGRES_DATASOURCE.uid}`, 'loki:loki', 'prometheus:prometheus', 'tempo:tempo'].sort(),
+    );
+  });
+
+  test('PostgreSQL is read as the read-only role, its password a Docker secret file, never a literal', () => {
+    const pg = datasources.find((d) => d.uid === POSTGRES_DATASOURCE.uid)!;
+    expect(pg.user).toBe('freshtrack_grafana');
+    expect(pg.jsonData!.database).toBe('freshtrack');
+    expect(pg.secureJsonData).toEqual({ password: '$__file{/run/secrets/grafana_postgres_password}' });
+    const role = readFileSync(join(PROJECT_ROOT, 'docker', 'postgres', 'grafana-readonly.sql'), 'utf8');
+    expect(role).toContain('CREATE ROLE freshtrack_grafana');
+    expect(role).not.toMatch(/PASSWORD\s+'/i);
+    const compose = parse(readFileSync(join(PROJECT_ROOT, 'docker', 'compose.yaml'), 'utf8'));
+    expect(compose.services.grafana.secrets).toContain('grafana_postgres_password');
+    expect(compose.services.grafana.networks).toEqual(compose.services.postgres.networks);
   });
 
   test('Loki turns the trace_id of a pino JSON line into a link to the trace', () => {
@@ -42,11 +75,14 @@ describe('grafana dashboards', () => {
         'freshtrack-pgbouncer',
         'freshtrack-backups-certificates',
         'freshtrack-nodejs',
+        'freshtrack-food-safety-records',
       ]),
     );
   });
 
+  const sqlFiles = new Set(sqlDashboards.map((d) => d.dashboard.uid));
   describe.each(dashboards.map((d) => [d.file, d.dashboard] as const))('%s', (_file, dashboard) => {
+    const onPostgres = sqlFiles.has(dashboard.uid);
     const panels = allPanels(dashboard);
     const variables = dashboard.templating.list;
 
@@ -71,15 +107,23 @@ describe('grafana dashboards', () => {
       expect(new Set(refIds).size).toBe(refIds.length);
     });
 
-    test('every variable a query uses is defined, as a label_values query on Prometheus', () => {
+    test('every variable a query uses is defined: label_values on Prometheus, or SQL in records/', () => {
       const names = new Set(variables.map((v) => v.name));
       for (const q of panelQueries(dashboard)) {
         for (const v of referencedVariables(q.expr)) expect({ query: q.expr, variable: v, defined: names.has(v) }).toMatchObject({ defined: true });
       }
       for (const v of variables) {
-        expect(v.datasource?.uid).toBe('prometheus');
-        expect(() => labelValuesQuery(v)).not.toThrow();
+        if (onPostgres) {
+          expect(v.datasource).toEqual(POSTGRES_DATASOURCE);
+          expect(variableQueryText(v)).toMatch(/^SELECT\b/);
+        } else {
+          expect(v.datasource?.uid).toBe('prometheus');
+          expect(() => labelValuesQuery(v)).not.toThrow();
+        }
       }
+      // Dashboards outside records/ must not query PostgreSQL: the live-Prometheus test
+      // resolves their variables through Prometheus only.
+      if (!onPostgres) for (const q of panelQueries(dashboard)) expect(q.datasource.uid).not.toBe(POSTGRES_DATASOURCE.uid);
     });
   });
 });
