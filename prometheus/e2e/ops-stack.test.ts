@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../../platform/paths';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { startPgBouncer, type RunningPgBouncer } from '../../test/helpers/pgbouncer';
@@ -21,7 +22,8 @@ import { startWebhookSink, type WebhookSink } from './webhook-sink';
  * prometheus/prometheus.yml and rules (compose addresses swapped for loopback ones), and a webhook receiver behind the router running the shipped routing tree
  * (docker/alerting/alertmanager.example.yml). Proves that every Grafana panel query returns
  * data, that Prometheus rules (the Watchdog, an expired certificate) reach the webhook through
- * the router, and that ingest's excursions and notify.sh's deployment notices do too.
+ * the router, that ingest's excursions (firing, then resolved) and notify.sh's deployment notices
+ * do too, and that a stale backup in backup_runs pages PgBackupTooOld along the same path.
  */
 const run = promisify(execFile);
 const DAY = 86_400;
@@ -56,8 +58,20 @@ describe('ops stack end to end', () => {
     // The shipped routing tree, receivers pointed at the local webhook sink.
     configDir = mkdtempSync(join(tmpdir(), 'ops-e2e-'));
     mkdirSync(join(configDir, 'backups'));
-    const routing = readFileSync(join(PROJECT_ROOT, 'docker', 'alerting', 'alertmanager.example.yml'), 'utf8').replace(/https:\/\/[\w.-]+\.example\.invalid\/[\w/-]*/g, sink.url);
-    writeFileSync(join(configDir, 'alertmanager.yml'), routing);
+    const routing = parse(readFileSync(join(PROJECT_ROOT, 'docker', 'alerting', 'alertmanager.example.yml'), 'utf8').replace(/https:\/\/[\w.-]+\.example\.invalid\/[\w/-]*/g, sink.url));
+    // Test-only change: the food-safety group's follow-up notifications (the RESOLVED one) wait
+    // group_interval (5 m, inherited from the root) after the first; 2 s keeps the suite short.
+    const foodSafety = (routing.route.routes as { receiver: string; group_interval?: string }[]).find((r) => r.receiver === 'food-safety')!;
+    foodSafety.group_interval = '2s';
+    writeFileSync(join(configDir, 'alertmanager.yml'), stringify(routing));
+    // Test-only copy of the shipped rules: PgBackupTooOld waits `for: 10m`; 2 s here, so the
+    // stale-backup test below does not wait ten minutes. Expressions and labels are the shipped ones.
+    mkdirSync(join(configDir, 'rules'));
+    for (const file of readdirSync(join(PROJECT_ROOT, 'prometheus', 'rules')).filter((f) => f.endsWith('.yml'))) {
+      const rules = parse(readFileSync(join(PROJECT_ROOT, 'prometheus', 'rules', file), 'utf8')) as { groups: { rules: { alert?: string; for?: string }[] }[] };
+      for (const rule of rules.groups.flatMap((g) => g.rules)) if (rule.alert === 'PgBackupTooOld') rule.for = '2s';
+      writeFileSync(join(configDir, 'rules', file), stringify(rules));
+    }
     writeFileSync(
       join(configDir, 'blackbox.yml'),
       readFileSync(join(PROJECT_ROOT, 'docker', 'blackbox', 'blackbox.yml'), 'utf8'),
@@ -147,6 +161,7 @@ describe('ops stack end to end', () => {
         'exporters:9127': addr('exporters'),
       },
       certificates: [tlsTarget],
+      ruleBaseDir: configDir,
     });
   }, 240_000);
 
@@ -271,6 +286,31 @@ describe('ops stack end to end', () => {
     expect(page.alerts.find(isExcursion)!.labels).toMatchObject({ category: 'food-safety', severity: 'critical', sensor: org.sensors[1] });
   }, 120_000);
 
+  test('readings back in range close the excursion and its RESOLVED notice reaches the same receiver', async () => {
+    const isExcursion = (a: { labels: Record<string, string> }) => a.labels.alertname === 'TemperatureExcursion' && a.labels.org === org.slug && a.labels.sensor === org.sensors[1];
+    const firing = sink.messages.find((m) => m.status === 'firing' && m.alerts.some(isExcursion))!;
+    expect(firing).toBeDefined();
+    const firingLabels = firing.alerts.find(isExcursion)!.labels;
+    // 2.0 °C is inside the 5 °C warning limit by more than the 0.5 °C hysteresis. Every sensor
+    // of the unit reports in range with a full battery, so nothing else in its group stays open.
+    const now = new Date().toISOString();
+    const res = await fetch(`http://${addr('ingest')}/v1/readings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${org.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ readings: org.sensors.map((sensor_id) => ({ sensor_id, recorded_at: now, temperature_c: 2, battery_pct: 95 })) }),
+    });
+    expect(res.status).toBe(200);
+    const { rows } = await db.pool.query(`SELECT e.state FROM excursions e JOIN sensors s ON s.id = e.sensor_id WHERE s.external_id = $1`, [org.sensors[1]]);
+    expect(rows.map((r) => r.state)).not.toContain('open');
+    const resolved = await waitFor(async () => sink.messages.find((m) => m.alerts.some((a) => isExcursion(a) && a.status === 'resolved')), 90_000, 500);
+    expect(resolved.receiver).toBe(firing.receiver);
+    expect(resolved.groupLabels).toEqual(firing.groupLabels);
+    expect(resolved.alerts.find(isExcursion)!.labels).toEqual(firingLabels);
+    const group = await waitFor(async () => sink.messages.find((m) => m.status === 'resolved' && m.alerts.some(isExcursion)), 90_000, 500);
+    expect(group.receiver).toBe('food-safety');
+    expect(group.alerts.every((a) => a.status === 'resolved')).toBe(true);
+  }, 200_000);
+
   test('notify.sh deployment notices arrive through the same routing tree', async () => {
     await run(join(PROJECT_ROOT, 'scripts', 'notify.sh'), ['--environment', 'e2e', '--version', '9.8.7', '--result', 'failure'], {
       env: { ...process.env, ALERTMANAGER_URL: `http://${addr('alerting')}` },
@@ -279,4 +319,30 @@ describe('ops stack end to end', () => {
     expect(notice.receiver).toBe('ops');
     expect(notice.alerts[0].labels).toMatchObject({ environment: 'e2e', result: 'failure', severity: 'critical', category: 'deployment' });
   }, 90_000);
+  test('a stale backup in backup_runs pages PgBackupTooOld through exporter → Prometheus → router → webhook', async () => {
+    // The system clock stays put: the history says the newest successful backup of another
+    // database finished 27 h ago (the rule's threshold is 26 h).
+    const database = `${db.name}_stale`;
+    await db.pool.query(
+      `INSERT INTO backup_runs (kind, database_name, started_at, finished_at, result, triggered_by)
+       VALUES ('backup', $1, now() - interval '27 hours 5 minutes', now() - interval '27 hours', 'success', 'e2e')`,
+      [database],
+    );
+    const age = await waitFor(async () => {
+      const r = await prometheus.query(`time() - pg_backup_last_success_timestamp_seconds{database="${database}"}`);
+      const [sample] = (r.data?.result ?? []) as { value: [number, string] }[];
+      return sample ? Number(sample.value[1]) : undefined;
+    }, 60_000, 500);
+    expect(age).toBeGreaterThan(26 * 3600);
+    const page = await waitFor(
+      async () => sink.messages.find((m) => m.alerts.some((a) => a.labels.alertname === 'PgBackupTooOld' && a.labels.database === database)),
+      120_000,
+      500,
+    );
+    expect(page.receiver).toBe('ops');
+    expect(page.status).toBe('firing');
+    expect(page.alerts.find((a) => a.labels.database === database)!.labels).toMatchObject({ severity: 'critical', category: 'infrastructure', job: 'exporters' });
+    // Only the stale database pages: the stack's own database was backed up minutes ago.
+    expect(page.alerts.filter((a) => a.labels.alertname === 'PgBackupTooOld').map((a) => a.labels.database)).toEqual([database]);
+  }, 200_000);
 });

@@ -13,6 +13,11 @@ export interface ScrapeTargets {
   services: Record<string, string>;
   /** host:port of TLS endpoints probed through the exporters' /probe (the file_sd targets). */
   certificates: string[];
+  /**
+   * Directory standing in for prometheus/ when resolving rule_files (it holds a `rules/` copy
+   * a test adjusted); the shipped prometheus/ when absent.
+   */
+  ruleBaseDir?: string;
 }
 
 /**
@@ -36,7 +41,7 @@ export function loopbackConfig(t: ScrapeTargets): Record<string, unknown> {
     scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; file_sd_configs?: unknown }[];
   };
   config.global = { ...config.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' };
-  config.rule_files = config.rule_files.map((f) => join(dir, f));
+  config.rule_files = config.rule_files.map((f) => join(t.ruleBaseDir ?? dir, f));
   const running = new Set(Object.values(t.services));
   config.scrape_configs = config.scrape_configs.flatMap((job) => {
     if (job.file_sd_configs) {
