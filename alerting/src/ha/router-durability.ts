@@ -55,7 +55,7 @@ export class RouterDurability {
     readonly silenceStore: SilenceCache,
   ) {
     this.replica = o.config.replicaName ?? replicaId();
-    this.claims = new SendClaims(o.pool, this.replica, o.registry);
+    this.claims = new SendClaims(o.pool, this.replica, o.registry, o.config.claimLeaseMs);
     this.persistence = new AlertPersistence(o.pool, o.logger);
     this.retention = new RetentionJob(o.pool, o.config.retention, o.clock, o.logger);
   }

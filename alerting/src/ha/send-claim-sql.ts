@@ -56,6 +56,22 @@ export async function takeClaim(q: Queryable, k: NotifyKey, c: ClaimValues): Pro
   );
 }
 
+/**
+ * renewClaim moves a live claim's expiry to `now` (the database clock unless a test injects
+ * one) plus the lease. It matches on the token only: a claim that lapsed but was not taken
+ * over is still the only claim on the row, so extending it is safe; one that was taken over
+ * has another token, and the holder learns it lost (returns false).
+ */
+export async function renewClaim(q: Queryable, k: NotifyKey, token: string, leaseMs: number, now: Date | null): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE router_notify_state
+        SET claim_expires_at = COALESCE($6::timestamptz, clock_timestamp()) + $5 * interval '1 millisecond'
+      WHERE receiver = $1 AND integration = $2 AND group_key = $3 AND claim_token = $4`,
+    [k.receiver, k.integration, k.groupKey, token, leaseMs, now],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
 /** clearAck retires a group's current ack (its firing set changed or the group resolved). */
 export async function clearAck(q: Queryable, groupKey: string, reason: string): Promise<void> {
   await q.query(`UPDATE router_group_acks SET cleared_at = now(), cleared_reason = $2 WHERE group_key = $1 AND cleared_at IS NULL`, [groupKey, reason]);

@@ -78,6 +78,57 @@ describe('SendClaims on PostgreSQL', () => {
     expect(state.rows[0].claim_owner).not.toBe('replica-0');
   });
 
+  it('tells a losing replica how long the live claim still runs', async () => {
+    const key = newKey();
+    expect((await replicas[0].claim(key, { ...facts, now: t0 })).claimed).toBe(true);
+    expect(await replicas[1].claim(key, { ...facts, now: at(1_500) })).toEqual({ claimed: false, reason: 'claimed', retryInMs: 3_500 });
+  });
+
+  it('a claim not renewed lapses after one lease and another replica claims', async () => {
+    const key = newKey();
+    const first = await replicas[0].claim(key, { ...facts, now: t0 });
+    if (!first.claimed) throw new Error('expected a claim');
+    expect(await replicas[0].renew(first.claim, at(1_000))).toBe(true);
+    // Renewed at 1 s for one lease: live until 6 s, lapsed after, with no renewal since.
+    expect(winners(await race(key, at(5_999)))).toHaveLength(0);
+    const takeover = await Promise.all(replicas.slice(1).map((r) => r.claim(key, { ...facts, now: at(6_001) })));
+    expect(winners(takeover)).toHaveLength(1);
+    // The old holder's heartbeat now learns it lost the claim, and extends nothing.
+    expect(await replicas[0].renew(first.claim, at(6_100))).toBe(false);
+    const owner = await db.pool.query('SELECT claim_owner FROM router_notify_state WHERE group_key = $1', [key.groupKey]);
+    expect(owner.rows[0].claim_owner).not.toBe('replica-0');
+  });
+
+  it('a claim renewed every quarter lease is not overtaken, even after several lease lengths', async () => {
+    const key = newKey();
+    const holder = await replicas[0].claim(key, { ...facts, now: t0 });
+    if (!holder.claimed) throw new Error('expected a claim');
+    for (let ms = 1_250; ms <= 5 * facts.leaseMs; ms += 1_250) {
+      expect(await replicas[0].renew(holder.claim, at(ms))).toBe(true);
+      const others = await Promise.all(replicas.slice(1).map((r) => r.claim(key, { ...facts, now: at(ms + 1_000) })));
+      expect(winners(others)).toHaveLength(0);
+    }
+    // 25 s after the claim (five leases) the slow sender settles, and nobody sends again.
+    expect(await replicas[0].settle(holder.claim, true)).toBe(true);
+    expect(winners(await race(key, at(40_000)))).toHaveLength(0);
+  });
+
+  it('a stale token can neither settle, release nor renew over the newer claim', async () => {
+    const key = newKey();
+    const stale = await replicas[0].claim(key, { ...facts, now: t0 });
+    if (!stale.claimed) throw new Error('expected a claim');
+    const newer = await replicas[1].claim(key, { ...facts, firing: ['f1', 'f2', 'f3'], now: at(6_000) });
+    if (!newer.claimed) throw new Error('expected the takeover');
+    expect(await replicas[0].settle(stale.claim, true)).toBe(false);
+    expect(await replicas[0].settle(stale.claim, false)).toBe(false);
+    expect(await replicas[0].renew(stale.claim, at(6_500))).toBe(false);
+    const row = async () =>
+      (await db.pool.query('SELECT claim_owner, claim_expires_at, firing_fingerprints, last_sent_at FROM router_notify_state WHERE group_key = $1', [key.groupKey])).rows[0];
+    expect(await row()).toEqual({ claim_owner: 'replica-1', claim_expires_at: at(11_000), firing_fingerprints: [], last_sent_at: null });
+    expect(await replicas[1].settle(newer.claim, true)).toBe(true);
+    expect(await row()).toEqual({ claim_owner: null, claim_expires_at: null, firing_fingerprints: ['f1', 'f2', 'f3'], last_sent_at: at(6_000) });
+  });
+
   it('records every attempt in the history', async () => {
     const key = newKey();
     const r = await replicas[1].claim(key, { ...facts, now: t0 });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { withTransaction, type Pool } from '../../../platform/db/pool';
 import { NotificationHistoryStore } from '../store/notification-history-store';
+import { DEFAULT_CLAIM_LEASE_MS } from './durability-config';
 import { decideSend, type SendDecision } from './domain/send-decision';
-import { clearAck, lockStateRow, releaseClaim, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
+import { clearAck, lockStateRow, releaseClaim, renewClaim, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
 
 export type { NotifyKey } from './send-claim-sql';
 
@@ -14,8 +15,8 @@ export interface FlushFacts {
   sendResolved: boolean;
   repeatIntervalMs: number;
   /**
-   * How long the claim holds if this replica dies mid-send: at most the retry budget, which
-   * Alertmanager bounds by group_interval, so a survivor takes over within one interval.
+   * How long the claim holds unless renewed: the claimant renews it while it sends (`renew`),
+   * so this only bounds how long a replica that died mid-send blocks the others.
    */
   leaseMs: number;
   /** Test clock; production uses the database clock so replicas agree on time. */
@@ -28,11 +29,17 @@ export interface Claim {
   firing: string[];
   resolved: string[];
   reason: string;
+  leaseMs: number;
   /** The injected test clock of the flush, if any: the log then records that time as sentAt. */
   now?: Date;
 }
 
-export type ClaimResult = { claimed: true; claim: Claim } | { claimed: false; reason: string };
+/**
+ * ClaimResult says whether this replica sends. When another send of the same entry is in
+ * flight (reason `claimed`), `retryInMs` is how long its lease still runs: if its holder died,
+ * the claim lapses then and the caller can take over without waiting for its next flush.
+ */
+export type ClaimResult = { claimed: true; claim: Claim } | { claimed: false; reason: string; retryInMs?: number };
 
 export interface AttemptReport {
   attempt: number;
@@ -53,10 +60,15 @@ export class SendClaims {
   private readonly history: NotificationHistoryStore;
   private readonly claims?: Counter<'result'>;
 
+  /**
+   * @param leaseMs the configured lease (ROUTER_SEND_CLAIM_LEASE); a flush passes its own
+   *   `FlushFacts.leaseMs`, this capped by the route's group_interval.
+   */
   constructor(
     private readonly pool: Pool,
     readonly replica: string,
     registry?: Registry,
+    readonly leaseMs = DEFAULT_CLAIM_LEASE_MS,
   ) {
     this.history = new NotificationHistoryStore(pool);
     if (registry) {
@@ -71,9 +83,11 @@ export class SendClaims {
 
   async claim(key: NotifyKey, f: FlushFacts): Promise<ClaimResult> {
     const token = randomUUID();
+    let retryInMs: number | undefined;
     const decision = await withTransaction(this.pool, async (c): Promise<SendDecision> => {
       const row = await lockStateRow(c, key);
       const now = f.now ?? row.dbNow;
+      if (row.claimExpiresAt) retryInMs = row.claimExpiresAt.getTime() - now.getTime();
       const d = decideSend({
         firing: f.firing,
         resolved: f.resolved,
@@ -91,8 +105,16 @@ export class SendClaims {
       return d;
     });
     this.claims?.inc({ result: decision.reason });
-    if (!decision.send) return { claimed: false, reason: decision.reason };
-    return { claimed: true, claim: { key, token, firing: f.firing, resolved: f.resolved, reason: decision.reason, now: f.now } };
+    if (!decision.send) return decision.reason === 'claimed' ? { claimed: false, reason: decision.reason, retryInMs } : { claimed: false, reason: decision.reason };
+    return { claimed: true, claim: { key, token, firing: f.firing, resolved: f.resolved, reason: decision.reason, leaseMs: f.leaseMs, now: f.now } };
+  }
+
+  /**
+   * renew extends the claim by its lease from now (the claimant's heartbeat while it sends).
+   * False means the claim is no longer ours: it lapsed and another replica took it over.
+   */
+  async renew(claim: Claim, now?: Date): Promise<boolean> {
+    return renewClaim(this.pool, claim.key, claim.token, claim.leaseMs, now ?? null);
   }
 
   /** recordAttempt appends one try (of possibly several retries) to the auditors' history. */
