@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const shutdown = new ShutdownManager(logger);
   const pool = createPool(url, { max: 10 });
   const role = await startControlPlane(
-    { pool, logger, registry: createMetricsRegistry(), shutdown, env: { CONTROL_PLANE_AUTH_FAILURE_LIMIT: '1000000', CONTROL_PLANE_OUTBOX_RELAY: 'false' } },
+    { pool, embeddedDatabase: false, logger, registry: createMetricsRegistry(), shutdown, env: { CONTROL_PLANE_AUTH_FAILURE_LIMIT: '1000000', CONTROL_PLANE_OUTBOX_RELAY: 'false' } },
     { host: '127.0.0.1', port: 0 },
   );
   const key = await ensureSigningKey(pool);

@@ -39,6 +39,7 @@ export async function runRoles(opts: RunRolesOptions): Promise<void> {
   for (const [name, start] of Object.entries(opts.roles)) {
     const ctx: RoleContext = {
       pool: db.pool,
+      embeddedDatabase: db.embedded,
       logger: createLogger(name),
       registry: createMetricsRegistry({ service: name }),
       shutdown,

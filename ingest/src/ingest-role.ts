@@ -27,6 +27,10 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
       limits: { maxBatch: config.maxBatch, maxFutureSkewSeconds: config.maxFutureSkewSeconds, retentionDays: config.retentionDays },
       rules: { doorOpenSeconds: config.doorOpenSeconds, batteryLowPct: config.batteryLowPct, batteryClearPct: config.batteryLowPct + 5 },
       links,
+      // PGlite's wire protocol has no COPY FROM STDIN.
+      copyMinRows: ctx.embeddedDatabase ? 0 : config.copyMinRows,
+      writeConcurrency: config.writeConcurrency,
+      maxReadingsPerWrite: config.maxBatch,
     },
     metrics,
     ctx.logger,
@@ -47,6 +51,7 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
           maxBatch: config.maxBatch,
           maxBodyBytes: config.maxBodyBytes,
           rateLimitPerSecond: config.rateLimitPerSecond,
+          deviceKeyCacheSeconds: config.deviceKeyCacheSeconds,
         }),
       ),
   });

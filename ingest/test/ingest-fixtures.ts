@@ -64,7 +64,7 @@ export async function startTestIngest(pool: Pool, env: Record<string, string> = 
     : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const shutdown = new ShutdownManager(logger);
   const role = await startIngest(
-    { pool, logger, registry: createMetricsRegistry(), shutdown, env: { ALERTMANAGER_URLS: 'http://127.0.0.1:1', OUTBOX_POLL_INTERVAL_MS: '100', ...env } },
+    { pool, embeddedDatabase: false, logger, registry: createMetricsRegistry(), shutdown, env: { ALERTMANAGER_URLS: 'http://127.0.0.1:1', OUTBOX_POLL_INTERVAL_MS: '100', ...env } },
     { host: '127.0.0.1', port: 0 },
   );
   return { url: role.url, stop: () => shutdown.shutdown() };

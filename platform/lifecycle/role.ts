@@ -9,6 +9,8 @@ import type { ShutdownManager } from './shutdown';
  */
 export interface RoleContext {
   pool: Pool;
+  /** The pool leads to the embedded PGlite, which lacks some server features (COPY FROM STDIN). */
+  embeddedDatabase: boolean;
   logger: Logger;
   registry: Registry;
   shutdown: ShutdownManager;

@@ -11,6 +11,7 @@ describe('parseIngestConfig', () => {
     const c = parseIngestConfig({ ALERTING_LISTEN_ADDRESS: '127.0.0.1:9999' }, validate);
     expect(c.alertmanagerUrls).toEqual(['http://127.0.0.1:9999']);
     expect(c).toMatchObject({ maxBatch: 5000, retentionDays: 730, maxFutureSkewSeconds: 300, resendIntervalSeconds: 60 });
+    expect(c).toMatchObject({ writeConcurrency: 2, copyMinRows: 100, deviceKeyCacheSeconds: 30 });
   });
 
   it('accepts several routers, comma-separated', () => {
@@ -27,6 +28,9 @@ describe('parseIngestConfig', () => {
     [{ READINGS_RETENTION_DAYS: '7' }, 'READINGS_RETENTION_DAYS'],
     [{ SENSOR_OFFLINE_SWEEP_CRON: 'every minute' }, 'SENSOR_OFFLINE_SWEEP_CRON'],
     [{ ALERT_DASHBOARD_URL: 'grafana' }, 'ALERT_DASHBOARD_URL'],
+    [{ INGEST_WRITE_CONCURRENCY: '0' }, 'INGEST_WRITE_CONCURRENCY'],
+    [{ INGEST_COPY_MIN_ROWS: '-1' }, 'INGEST_COPY_MIN_ROWS'],
+    [{ INGEST_DEVICE_KEY_CACHE_SECONDS: '1.5' }, 'INGEST_DEVICE_KEY_CACHE_SECONDS'],
   ])('rejects %j naming %s', (env, field) => {
     expect(() => parseIngestConfig(env, validate)).toThrow(ConfigError);
     expect(() => parseIngestConfig(env, validate)).toThrow(new RegExp(`: ${field}:`));

@@ -10,6 +10,12 @@ export interface IngestConfig {
   retentionDays: number;
   /** Requests per second allowed per device key (per replica: the bucket is in-process). */
   rateLimitPerSecond: number;
+  /** Batches of at least this many readings are written with COPY (0: never). */
+  copyMinRows: number;
+  /** Write transactions in flight per process; requests arriving meanwhile share the next. */
+  writeConcurrency: number;
+  /** How long a valid device key is remembered (revocation is still checked in the write). */
+  deviceKeyCacheSeconds: number;
   /** Router base URLs; alerts go to `${url}/api/v2/alerts` on each. */
   alertmanagerUrls: string[];
   resendIntervalSeconds: number;
@@ -30,6 +36,9 @@ const schema = z.object({
   INGEST_MAX_CLOCK_SKEW_SECONDS: setting.positiveInt().default(300),
   READINGS_RETENTION_DAYS: setting.positiveInt().min(30).default(730),
   INGEST_RATE_LIMIT_PER_SECOND: setting.positiveInt().default(100),
+  INGEST_WRITE_CONCURRENCY: setting.positiveInt().max(64).default(2),
+  INGEST_DEVICE_KEY_CACHE_SECONDS: z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(0).max(3600).default(30),
+  INGEST_COPY_MIN_ROWS: z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(0).default(100),
   ALERTING_LISTEN_ADDRESS: z.string().optional(),
   FRESHTRACK_HOST: z.string().optional(),
   ALERT_RESEND_INTERVAL_SECONDS: setting.positiveInt().default(60),
@@ -83,6 +92,9 @@ export function parseIngestConfig(env: Env, validateCron: (expr: string) => bool
     maxFutureSkewSeconds: c.INGEST_MAX_CLOCK_SKEW_SECONDS,
     retentionDays: c.READINGS_RETENTION_DAYS,
     rateLimitPerSecond: c.INGEST_RATE_LIMIT_PER_SECOND,
+    copyMinRows: c.INGEST_COPY_MIN_ROWS,
+    writeConcurrency: c.INGEST_WRITE_CONCURRENCY,
+    deviceKeyCacheSeconds: c.INGEST_DEVICE_KEY_CACHE_SECONDS,
     alertmanagerUrls,
     resendIntervalSeconds: c.ALERT_RESEND_INTERVAL_SECONDS,
     outboxPollMs: c.OUTBOX_POLL_INTERVAL_MS,

@@ -13,6 +13,8 @@ export class IngestMetrics {
   readonly clockSkew: Histogram<string>;
   readonly clockSkewRejected: Counter<string>;
   readonly lateReadings: Counter<string>;
+  readonly copyRedone: Counter<string>;
+  readonly writeBatchRequests: Histogram<string>;
   readonly rateLimited: Counter<string>;
   readonly deliveries: Counter<'router' | 'result'>;
   readonly jobRuns: Counter<'job' | 'result'>;
@@ -41,7 +43,7 @@ export class IngestMetrics {
     });
     this.dbWriteDuration = new Histogram({
       name: 'freshtrack_ingest_db_write_duration_seconds',
-      help: 'Duration of the ingest transaction (readings, excursions and outbox)',
+      help: 'Time a request waits for its readings to commit: the shared write transaction (readings, excursions, outbox) and any wait for it',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
@@ -59,6 +61,17 @@ export class IngestMetrics {
     this.lateReadings = new Counter({
       name: 'freshtrack_ingest_late_readings_total',
       help: 'Readings stored after newer ones of the same sensor were evaluated',
+      registers,
+    });
+    this.copyRedone = new Counter({
+      name: 'freshtrack_ingest_copy_redone_total',
+      help: 'Batches whose COPY met an already stored reading and were redone with INSERT … ON CONFLICT (gateway re-sends)',
+      registers,
+    });
+    this.writeBatchRequests = new Histogram({
+      name: 'freshtrack_ingest_write_batch_requests',
+      help: 'Requests sharing one write transaction (1 when idle; more under load)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers,
     });
     this.rateLimited = new Counter({

@@ -7,6 +7,7 @@ import { AppError, ForbiddenError, UnauthorizedError } from '../../../platform/e
 import type { Pool } from '../../../platform/db/pool';
 import { extractReadings } from '../domain/validate-readings';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
+import { DeviceKeyCache } from '../services/device-key-cache';
 import type { ReadingIngestService } from '../services/reading-ingest-service';
 import { findDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
 
@@ -18,6 +19,7 @@ export interface ReadingsRouteOptions {
   maxBatch: number;
   maxBodyBytes: number;
   rateLimitPerSecond: number;
+  deviceKeyCacheSeconds: number;
 }
 
 type Locals = { deviceKey: DeviceKeyRecord; requestId: string };
@@ -29,6 +31,7 @@ type Locals = { deviceKey: DeviceKeyRecord; requestId: string };
  */
 export function readingsRouter(opts: ReadingsRouteOptions): Router {
   const router = express.Router();
+  const keys = new DeviceKeyCache(opts.deviceKeyCacheSeconds * 1000);
 
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -38,7 +41,8 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new UnauthorizedError('Authorization: Bearer <device key> required');
       if (!isWellFormedDeviceKey(match[1])) throw new UnauthorizedError('unknown or revoked device key');
-      const key = await findDeviceKey(opts.pool, hashDeviceKey(match[1]));
+      const keyHash = hashDeviceKey(match[1]);
+      const key = await keys.get(keyHash, () => findDeviceKey(opts.pool, keyHash));
       if (!key || key.revoked) throw new UnauthorizedError('unknown or revoked device key');
       (res.locals as Locals).deviceKey = key;
       (res.locals as Locals).requestId = requestId;

@@ -1,17 +1,19 @@
-import { trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { GroupCommit } from '../../../platform/db/group-commit';
 import { withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
+import { UnauthorizedError } from '../../../platform/errors/app-error';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
 import type { Reading, ReadingRejection } from '../domain/reading';
 import type { SensorRuleSettings } from '../domain/sensor-rules';
 import { validateReadings, type ReadingLimits } from '../domain/validate-readings';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
-import { touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
-import { saveExcursion, loadLiveExcursions } from '../stores/excursion-store';
+import { activeDeviceKeyIds, touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
+import { saveExcursion, loadLiveExcursions, type LiveExcursions } from '../stores/excursion-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
-import { insertReadings, readingIdentity, type ReadingRow } from '../stores/reading-store';
-import { lockSensorsByExternalId, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
+import { copyReadings, insertReadings, isUniqueViolation, readingIdentity, type ReadingRow } from '../stores/reading-store';
+import { keyedSensorId, lockSensorsForKeys, markSensorsSeen, type KeyedSensor, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
 
 export interface IngestResult {
   accepted: number;
@@ -23,6 +25,34 @@ export interface ReadingIngestSettings {
   limits: ReadingLimits;
   rules: SensorRuleSettings;
   links: AlertLinks;
+  /**
+   * Batches of at least this many new readings are written with COPY instead of INSERT;
+   * 0 never uses COPY (the embedded PGlite does not speak COPY FROM STDIN).
+   */
+  copyMinRows: number;
+  /** Write transactions one process runs at once; requests arriving meanwhile share the next. */
+  writeConcurrency: number;
+  /** A shared write transaction stops taking requests at this many readings. */
+  maxReadingsPerWrite: number;
+}
+
+/** WriteRequest: one HTTP request's validated readings, waiting for a write transaction. */
+interface WriteRequest {
+  key: DeviceKeyRecord;
+  valid: { index: number; reading: Reading }[];
+  requestId: string;
+  /** The request's span, parent or link of the shared transaction's span. */
+  spanContext: SpanContext;
+}
+
+/** WriteOutcome: what the shared transaction did with one request's readings. */
+interface WriteOutcome {
+  accepted: number;
+  duplicates: number;
+  acceptedReadings: Reading[];
+  unknown: ReadingRejection[];
+  /** The key was revoked after the request was authenticated: nothing was written. */
+  keyRevoked: boolean;
 }
 
 const tracer = trace.getTracer('freshtrack');
@@ -41,21 +71,34 @@ class KeyTouchMemo {
 }
 
 /**
- * ReadingIngestService stores a request's readings and evaluates them in ONE transaction:
- * readings, excursion state, outbox rows and sensor last-seen commit together or not at all,
- * so a 2xx means all of it is durable and a failure leaves nothing half-written. Excursion
- * evaluation is serialised per sensor by locking its row (FOR UPDATE), so replicas agree.
+ * ReadingIngestService stores readings and evaluates them in ONE transaction: readings,
+ * excursion state, outbox rows and sensor last-seen commit together or not at all, so a 2xx
+ * means all of it is durable and a failure leaves nothing half-written. Excursion evaluation
+ * is serialised per sensor by locking its row (FOR UPDATE), so replicas agree.
+ *
+ * Concurrent requests share transactions (GroupCommit, ADR 0012): each round trip to
+ * PostgreSQL costs far more CPU than the work inside it, so under load the readings of every
+ * request that arrived while the previous writes ran are stored, locked and evaluated
+ * together, and each request is answered with its own counts once that transaction commits.
  */
 export class ReadingIngestService {
   /** last_used_at is minute-grained: skip the round trip when this process wrote it lately. */
   private readonly keyTouch = new KeyTouchMemo(60_000);
+  private readonly writes: GroupCommit<WriteRequest, WriteOutcome>;
 
   constructor(
     private readonly pool: Pool,
     private readonly settings: ReadingIngestSettings,
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.writes = new GroupCommit((requests) => this.write(requests), {
+      maxInFlight: settings.writeConcurrency,
+      maxBatchWeight: settings.maxReadingsPerWrite,
+      weight: (r) => r.valid.length,
+      onBatch: (n) => metrics.writeBatchRequests.observe(n),
+    });
+  }
 
   async ingest(key: DeviceKeyRecord, items: unknown[], receivedAt: Date, requestId: string): Promise<IngestResult> {
     const { valid, rejected } = tracer.startActiveSpan('ingest.validate', (span) => {
@@ -69,17 +112,19 @@ export class ReadingIngestService {
     let duplicates = 0;
     if (valid.length > 0) {
       const end = this.metrics.dbWriteDuration.startTimer();
-      const outcome = await tracer.startActiveSpan('ingest.transaction', async (span) => {
+      const outcome = await tracer.startActiveSpan('ingest.store', async (span) => {
         try {
-          return await withTransaction(this.pool, (client) => this.store(client, key, valid, rejected, requestId));
+          return await this.writes.submit({ key, valid, requestId, spanContext: span.spanContext() });
         } finally {
           span.end();
         }
       });
       end();
+      if (outcome.keyRevoked) throw new UnauthorizedError('unknown or revoked device key');
+      rejected.push(...outcome.unknown);
       accepted = outcome.accepted;
       duplicates = outcome.duplicates;
-      this.observe(outcome.acceptedReadings, receivedAt, outcome.late);
+      for (const r of outcome.acceptedReadings) this.metrics.clockSkew.observe((r.recordedAt.getTime() - receivedAt.getTime()) / 1000);
     }
     rejected.sort((a, b) => a.index - b.index);
     this.metrics.readings.inc({ result: 'accepted', reason: 'none' }, accepted);
@@ -91,87 +136,153 @@ export class ReadingIngestService {
     return { accepted, duplicates, rejected };
   }
 
-  private async store(
-    client: PoolClient,
-    key: DeviceKeyRecord,
-    valid: { index: number; reading: Reading }[],
-    rejected: ReadingRejection[],
-    requestId: string,
-  ) {
-    const externalIds = [...new Set(valid.map((v) => v.reading.sensorId))];
-    const sensors = await lockSensorsByExternalId(client, key.orgId, externalIds);
-    const rows: (ReadingRow & { reading: Reading })[] = [];
-    const seenInBatch = new Set<string>();
-    let duplicates = 0;
-    for (const { index, reading } of valid) {
-      const sensor = sensors.get(reading.sensorId);
-      if (!sensor) {
-        // Same answer whether the id exists in another organization or nowhere: nothing leaks.
-        rejected.push({ index, field: 'sensor_id', reason: 'unknown sensor for this device key' });
-        continue;
-      }
-      const identity = readingIdentity(sensor.id, reading.recordedAt);
-      if (seenInBatch.has(identity)) {
-        duplicates++;
-        continue;
-      }
-      seenInBatch.add(identity);
-      rows.push({ ...reading, sensorId: sensor.id, orgId: sensor.orgId, unitId: sensor.unitId, reading });
-    }
-    const sensorIds = [...new Set(rows.map((r) => r.sensorId))];
-    // A separate statement, so its snapshot is taken after the locks were granted (ADR 0010).
-    const live = await loadLiveExcursions(client, sensorIds);
-    const inserted = await insertReadings(client, rows);
-    duplicates += rows.length - inserted.size;
-
-    const bySensor = new Map<string, Reading[]>();
-    const acceptedReadings: Reading[] = [];
-    for (const r of rows) {
-      if (!inserted.has(readingIdentity(r.sensorId, r.recordedAt))) continue;
-      const list = bySensor.get(r.sensorId) ?? [];
-      list.push(r.reading);
-      bySensor.set(r.sensorId, list);
-      acceptedReadings.push(r.reading);
-    }
-    const byId = new Map<string, SensorInfo>([...sensors.values()].map((s) => [s.id, s]));
-    const outbox: OutboxEntry[] = [];
-    const seen: SensorSeen[] = [];
-    let late = 0;
-    await tracer.startActiveSpan('ingest.evaluate', async (span) => {
+  /**
+   * write stores a group of requests. A big group goes through COPY first; if one of its
+   * readings is already stored (a gateway re-sending), COPY fails and rolls the transaction
+   * back, and the group is redone with INSERT … ON CONFLICT, which tells new readings from
+   * duplicates. Re-sent batches are the exception, so the redo is rare.
+   */
+  private write(requests: WriteRequest[]): Promise<WriteOutcome[]> {
+    // One span per shared transaction: a child of the first request's trace, linked to the others'.
+    const parent = trace.setSpanContext(ROOT_CONTEXT, requests[0].spanContext);
+    const links = requests.slice(1).map((r) => ({ context: r.spanContext }));
+    return tracer.startActiveSpan('ingest.transaction', { links, attributes: { 'freshtrack.ingest.requests': requests.length } }, parent, async (span) => {
       try {
-        for (const sensorId of sensorIds) {
-          const sensor = byId.get(sensorId)!;
-          const evaluation = evaluateSensor({
-            unitType: sensor.unitType,
-            thresholds: sensor.thresholds,
-            timeZone: sensor.timeZone,
-            evaluatedUntil: sensor.evaluatedUntil,
-            live: live.get(sensorId) ?? {},
-            readings: bySensor.get(sensorId) ?? [],
-            settings: this.settings.rules,
-            now: new Date(),
-          });
-          late += evaluation.late;
-          seen.push({ id: sensorId, evaluatedUntil: evaluation.evaluatedUntil, batteryPct: evaluation.batteryPct });
-          const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
-          for (const ex of evaluation.touched) await saveExcursion(client, owner, ex);
-          for (const event of evaluation.events) {
-            outbox.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
-          }
+        const readings = requests.reduce((n, r) => n + r.valid.length, 0);
+        const bulk = this.settings.copyMinRows > 0 && readings >= this.settings.copyMinRows;
+        try {
+          return await withTransaction(this.pool, (client) => this.store(client, requests, bulk));
+        } catch (err) {
+          if (!bulk || !isUniqueViolation(err)) throw err;
+          this.metrics.copyRedone.inc();
+          return await withTransaction(this.pool, (client) => this.store(client, requests, false));
         }
-        await enqueueAlerts(client, outbox);
-        await markSensorsSeen(client, seen);
-        if (this.keyTouch.due(key.id)) await touchDeviceKey(client, key.id);
       } finally {
         span.end();
       }
     });
-    if (outbox.length) this.logger.info({ org: key.orgSlug, requestId, alerts: outbox.map((o) => o.payload.labels.alertname) }, 'excursion alerts queued');
-    return { accepted: inserted.size, duplicates, acceptedReadings, late };
   }
 
-  private observe(readings: Reading[], receivedAt: Date, late: number): void {
-    for (const r of readings) this.metrics.clockSkew.observe((r.recordedAt.getTime() - receivedAt.getTime()) / 1000);
+  private async store(client: PoolClient, requests: WriteRequest[], bulk: boolean): Promise<WriteOutcome[]> {
+    const wanted = new Map<string, KeyedSensor>();
+    for (const req of requests) {
+      for (const { reading } of req.valid) {
+        const ks = { keyId: req.key.id, externalId: reading.sensorId };
+        wanted.set(keyedSensorId(ks), ks);
+      }
+    }
+    const sensors = await lockSensorsForKeys(client, [...wanted.values()]);
+    const outcomes: WriteOutcome[] = requests.map(() => ({ accepted: 0, duplicates: 0, acceptedReadings: [], unknown: [], keyRevoked: false }));
+    const rows: (ReadingRow & { reading: Reading; request: number })[] = [];
+    const seen = new Set<string>();
+    requests.forEach((req, i) => {
+      for (const { index, reading } of req.valid) {
+        const sensor = sensors.get(keyedSensorId({ keyId: req.key.id, externalId: reading.sensorId }));
+        if (!sensor) {
+          // Same answer whether the id exists in another organization or nowhere: nothing leaks.
+          outcomes[i].unknown.push({ index, field: 'sensor_id', reason: 'unknown sensor for this device key' });
+          continue;
+        }
+        const identity = readingIdentity(sensor.id, reading.recordedAt);
+        if (seen.has(identity)) {
+          outcomes[i].duplicates++;
+          continue;
+        }
+        seen.add(identity);
+        rows.push({ ...reading, sensorId: sensor.id, orgId: sensor.orgId, unitId: sensor.unitId, reading, request: i });
+      }
+    });
+    await this.flagRevokedKeys(client, requests, outcomes);
+
+    const sensorIds = [...new Set(rows.map((r) => r.sensorId))];
+    // A separate statement, so its snapshot is taken after the locks were granted (ADR 0010).
+    const live = await loadLiveExcursions(client, sensorIds);
+    let inserted: Set<string>;
+    if (bulk && rows.length >= this.settings.copyMinRows) {
+      await copyReadings(client, rows);
+      inserted = seen;
+    } else {
+      inserted = await insertReadings(client, rows);
+    }
+
+    const bySensor = new Map<string, Reading[]>();
+    for (const r of rows) {
+      const outcome = outcomes[r.request];
+      if (!inserted.has(readingIdentity(r.sensorId, r.recordedAt))) {
+        outcome.duplicates++;
+        continue;
+      }
+      outcome.accepted++;
+      outcome.acceptedReadings.push(r.reading);
+      const list = bySensor.get(r.sensorId) ?? [];
+      list.push(r.reading);
+      bySensor.set(r.sensorId, list);
+    }
+    const byId = new Map<string, SensorInfo>([...sensors.values()].map((s) => [s.id, s]));
+    await tracer.startActiveSpan('ingest.evaluate', async (span) => {
+      try {
+        await this.evaluate(client, sensorIds, byId, live, bySensor, requests);
+      } finally {
+        span.end();
+      }
+    });
+    return outcomes;
+  }
+
+  /**
+   * flagRevokedKeys: a request none of whose sensors resolved may come from a key revoked
+   * since it was authenticated (lockSensorsForKeys ignores revoked keys). Only then is the
+   * key looked at again, so the common path pays nothing for the check.
+   */
+  private async flagRevokedKeys(client: PoolClient, requests: WriteRequest[], outcomes: WriteOutcome[]): Promise<void> {
+    const suspects = requests.filter((req, i) => outcomes[i].unknown.length === req.valid.length).map((req) => req.key.id);
+    if (suspects.length === 0) return;
+    const live = await activeDeviceKeyIds(client, suspects);
+    requests.forEach((req, i) => {
+      if (outcomes[i].unknown.length === req.valid.length && !live.has(req.key.id)) outcomes[i].keyRevoked = true;
+    });
+  }
+
+  private async evaluate(
+    client: PoolClient,
+    sensorIds: string[],
+    byId: Map<string, SensorInfo>,
+    live: LiveExcursions,
+    bySensor: Map<string, Reading[]>,
+    requests: WriteRequest[],
+  ): Promise<void> {
+    const outbox: OutboxEntry[] = [];
+    const seen: SensorSeen[] = [];
+    let late = 0;
+    for (const sensorId of sensorIds) {
+      const sensor = byId.get(sensorId)!;
+      const evaluation = evaluateSensor({
+        unitType: sensor.unitType,
+        thresholds: sensor.thresholds,
+        timeZone: sensor.timeZone,
+        evaluatedUntil: sensor.evaluatedUntil,
+        live: live.get(sensorId) ?? {},
+        readings: bySensor.get(sensorId) ?? [],
+        settings: this.settings.rules,
+        now: new Date(),
+      });
+      late += evaluation.late;
+      seen.push({ id: sensorId, evaluatedUntil: evaluation.evaluatedUntil, batteryPct: evaluation.batteryPct });
+      const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
+      for (const ex of evaluation.touched) await saveExcursion(client, owner, ex);
+      for (const event of evaluation.events) {
+        outbox.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
+      }
+    }
+    await enqueueAlerts(client, outbox);
+    await markSensorsSeen(client, seen);
+    for (const keyId of new Set(requests.map((r) => r.key.id))) {
+      if (this.keyTouch.due(keyId)) await touchDeviceKey(client, keyId);
+    }
     if (late) this.metrics.lateReadings.inc(late);
+    if (outbox.length) {
+      const orgs = [...new Set(requests.map((r) => r.key.orgSlug))];
+      this.logger.info({ orgs, requestIds: requests.map((r) => r.requestId), alerts: outbox.map((o) => o.payload.labels.alertname) }, 'excursion alerts queued');
+    }
   }
 }

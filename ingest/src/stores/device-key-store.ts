@@ -26,3 +26,12 @@ export async function touchDeviceKey(client: PoolClient, keyId: string): Promise
     [keyId],
   );
 }
+
+/** activeDeviceKeyIds: which of these keys exist and are not revoked, as of this transaction. */
+export async function activeDeviceKeyIds(client: PoolClient, keyIds: string[]): Promise<Set<string>> {
+  const { rows } = await client.query<{ id: string }>(
+    'SELECT id FROM device_keys WHERE id = ANY($1::uuid[]) AND (revoked_at IS NULL OR revoked_at > now())',
+    [keyIds],
+  );
+  return new Set(rows.map((r) => r.id));
+}

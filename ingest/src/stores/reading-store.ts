@@ -1,3 +1,6 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from '../../../platform/db/pool';
 
 export interface ReadingRow {
@@ -17,7 +20,6 @@ export interface ReadingRow {
  * and returns the identities actually inserted. A reading already stored conflicts on the
  * primary key (sensor_id, recorded_at) and is skipped: that is what makes retries exactly
  * once. received_at is the transaction's now(): the server's receipt time.
- * (bench/ingest-write-paths.ts compares this with COPY into a temp table + INSERT … SELECT.)
  */
 export async function insertReadings(client: PoolClient, rows: ReadingRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -38,6 +40,34 @@ export async function insertReadings(client: PoolClient, rows: ReadingRow[]): Pr
     ],
   );
   return new Set(inserted.map((r) => readingIdentity(r.sensor_id, r.recorded_at)));
+}
+
+const copyField = (v: number | boolean | null): string => (v === null ? '\\N' : String(v));
+
+/**
+ * copyReadings stores a batch with COPY, the bulk path PostgreSQL is fastest at (about 1.3×
+ * the unnest INSERT on 1,000-row batches, bench/ingest.ts). COPY has no ON CONFLICT: a
+ * reading that is already stored fails the whole statement with unique_violation (23505),
+ * which aborts the transaction, and the caller redoes the batch with insertReadings (see
+ * ReadingIngestService). Rows must be distinct within the batch. Every value written here is
+ * a uuid, an ISO timestamp, a finite number, a boolean or NULL, so none needs escaping.
+ */
+export async function copyReadings(client: PoolClient, rows: ReadingRow[]): Promise<void> {
+  const text = rows
+    .map(
+      (r) =>
+        `${r.sensorId}\t${r.recordedAt.toISOString()}\t${r.orgId}\t${r.unitId}\t${r.temperatureC}\t${copyField(r.humidityPct)}\t${copyField(r.batteryPct)}\t${copyField(r.doorOpen)}\n`,
+    )
+    .join('');
+  await pipeline(
+    Readable.from([text]),
+    client.query(copyFrom('COPY readings (sensor_id, recorded_at, org_id, unit_id, temperature_c, humidity_pct, battery_pct, door_open) FROM STDIN')),
+  );
+}
+
+/** isUniqueViolation: the error COPY raises for a reading that is already stored. */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | undefined)?.code === '23505';
 }
 
 /** readingIdentity is a reading's primary key as one string. */

@@ -40,17 +40,20 @@ interface SensorRow {
   last_seen_at: Date | null;
 }
 
-const SENSOR_SELECT = `
-  SELECT s.id, s.org_id, s.unit_id, s.external_id, u.unit_type, u.name AS unit_name, si.name AS site_name,
-         o.slug AS org_slug, coalesce(si.jurisdiction, o.jurisdiction) AS jurisdiction,
-         coalesce(si.timezone, o.timezone) AS timezone,
-         t.unit_id IS NOT NULL AS has_thresholds, t.min_warning_c, t.min_critical_c, t.max_warning_c,
-         t.max_critical_c, t.delay_seconds, t.hysteresis_c, t.suppression_windows, s.last_seen_at
-  FROM sensors s
+const SENSOR_COLUMNS = `
+  s.id, s.org_id, s.unit_id, s.external_id, u.unit_type, u.name AS unit_name, si.name AS site_name,
+  o.slug AS org_slug, coalesce(si.jurisdiction, o.jurisdiction) AS jurisdiction,
+  coalesce(si.timezone, o.timezone) AS timezone,
+  t.unit_id IS NOT NULL AS has_thresholds, t.min_warning_c, t.min_critical_c, t.max_warning_c,
+  t.max_critical_c, t.delay_seconds, t.hysteresis_c, t.suppression_windows, s.last_seen_at`;
+
+const SENSOR_JOINS = `
   JOIN units u ON u.id = s.unit_id
   JOIN sites si ON si.id = u.site_id
   JOIN organizations o ON o.id = s.org_id
   LEFT JOIN thresholds t ON t.unit_id = s.unit_id`;
+
+const SENSOR_SELECT = `SELECT ${SENSOR_COLUMNS} FROM sensors s ${SENSOR_JOINS}`;
 
 /**
  * thresholdsFor: the unit's own thresholds row, or the jurisdiction profile's defaults for
@@ -92,18 +95,34 @@ function toInfo(r: SensorRow): SensorInfo {
   };
 }
 
+/** KeyedSensor: a device identifier as one device key names it. */
+export interface KeyedSensor {
+  keyId: string;
+  externalId: string;
+}
+
+export const keyedSensorId = (k: KeyedSensor): string => `${k.keyId}\u0000${k.externalId}`;
+
 /**
- * lockSensorsByExternalId resolves device identifiers within one organization only and, in
- * the same round trip, locks the sensors' rows (FOR UPDATE, in id order so two requests never
- * deadlock): that lock serialises excursion evaluation per sensor across every ingest
- * replica, and the state read with it (last_seen_at) is the state under the lock.
+ * lockSensorsForKeys resolves device identifiers within the organization of the device key
+ * that sent them, and only while that key is not revoked, so a key revoked after the
+ * request was authenticated writes nothing from then on. In the same round trip it locks
+ * the sensors' rows (FOR UPDATE, in id order so two transactions never deadlock): that lock
+ * serialises excursion evaluation per sensor across every ingest replica, and the state read
+ * with it (last_seen_at) is the state under the lock. Keys are `keyedSensorId`.
  */
-export async function lockSensorsByExternalId(client: PoolClient, orgId: string, externalIds: string[]): Promise<Map<string, SensorInfo>> {
-  const { rows } = await client.query<SensorRow>(
-    `${SENSOR_SELECT} WHERE s.org_id = $1 AND s.external_id = ANY($2::text[]) ORDER BY s.id FOR UPDATE OF s`,
-    [orgId, externalIds],
+export async function lockSensorsForKeys(client: PoolClient, wanted: KeyedSensor[]): Promise<Map<string, SensorInfo>> {
+  const { rows } = await client.query<SensorRow & { key_id: string }>(
+    `WITH wanted AS (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS w(key_id, external_id))
+     SELECT w.key_id, ${SENSOR_COLUMNS}
+     FROM wanted w
+     JOIN device_keys k ON k.id = w.key_id AND (k.revoked_at IS NULL OR k.revoked_at > now())
+     JOIN sensors s ON s.org_id = k.org_id AND s.external_id = w.external_id
+     ${SENSOR_JOINS}
+     ORDER BY s.id FOR UPDATE OF s`,
+    [wanted.map((w) => w.keyId), wanted.map((w) => w.externalId)],
   );
-  return new Map(rows.map((r) => [r.external_id, toInfo(r)]));
+  return new Map(rows.map((r) => [keyedSensorId({ keyId: r.key_id, externalId: r.external_id }), toInfo(r)]));
 }
 
 /** findSensorsById loads sensors for background jobs (offline sweep, re-sends). */

@@ -1,0 +1,92 @@
+import pino from 'pino';
+import { createMetricsRegistry } from '../../platform/metrics/registry';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
+import { IngestMetrics } from '../src/metrics/ingest-metrics';
+import { ReadingIngestService } from '../src/services/reading-ingest-service';
+import { fleetSnapshot } from '../src/stores/fleet-store';
+import type { DeviceKeyRecord } from '../src/stores/device-key-store';
+import { createOrg, iso, postReadings, startTestIngest, type OrgFixture } from './ingest-fixtures';
+
+// Requests that arrive while a write transaction runs share the next one (GroupCommit). Each
+// must still get exactly its own answer, and a key revoked after authentication writes nothing.
+let db: TestDatabase;
+let a: OrgFixture;
+let b: OrgFixture;
+const base = Date.now() - 3 * 3_600_000;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  a = await createOrg(db.pool, { sensors: 2, thresholds: { max_warning_c: 5, max_critical_c: 10 } });
+  b = await createOrg(db.pool, { sensors: 1 });
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const keyOf = (o: OrgFixture): DeviceKeyRecord => ({ id: o.keyId, orgId: o.orgId, orgSlug: o.slug, revoked: false });
+
+function service() {
+  const registry = createMetricsRegistry();
+  const metrics = new IngestMetrics(registry, () => fleetSnapshot(db.pool, 20));
+  const svc = new ReadingIngestService(
+    db.pool,
+    {
+      limits: { maxBatch: 100, maxFutureSkewSeconds: 300, retentionDays: 730 },
+      rules: { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 },
+      links: { runbookBaseUrl: 'http://runbooks.test', dashboardUrl: 'http://dashboards.test' },
+      copyMinRows: 0,
+      writeConcurrency: 1,
+      maxReadingsPerWrite: 100,
+    },
+    metrics,
+    pino({ level: 'silent' }),
+  );
+  return { svc, registry };
+}
+
+describe('shared write transactions', () => {
+  it('answers each request of a shared transaction with its own counts', async () => {
+    const { svc, registry } = service();
+    const now = new Date();
+    const shared = { sensor_id: a.sensors[1], recorded_at: iso(base + 5000), temperature_c: 3 };
+    // All submitted in one tick: the first runs alone, the other three share the next transaction.
+    const results = await Promise.all([
+      svc.ingest(keyOf(a), [{ sensor_id: a.sensors[0], recorded_at: iso(base), temperature_c: 3 }], now, 'r1'),
+      svc.ingest(keyOf(a), [shared, { sensor_id: a.sensors[0], recorded_at: iso(base + 1000), temperature_c: 12 }], now, 'r2'),
+      svc.ingest(keyOf(b), [{ sensor_id: b.sensors[0], recorded_at: iso(base), temperature_c: 4 }, { sensor_id: a.sensors[0], recorded_at: iso(base + 2000), temperature_c: 3 }], now, 'r3'),
+      svc.ingest(keyOf(a), [shared], now, 'r4'),
+    ]);
+    expect(results).toEqual([
+      { accepted: 1, duplicates: 0, rejected: [] },
+      { accepted: 2, duplicates: 0, rejected: [] },
+      // org b's key cannot reach org a's sensor, even inside a transaction shared with org a.
+      { accepted: 1, duplicates: 0, rejected: [{ index: 1, field: 'sensor_id', reason: 'unknown sensor for this device key' }] },
+      { accepted: 0, duplicates: 1, rejected: [] },
+    ]);
+    const batches = (await registry.getSingleMetric('freshtrack_ingest_write_batch_requests')!.get()).values;
+    expect(batches.find((v) => (v as { metricName?: string }).metricName === 'freshtrack_ingest_write_batch_requests_count')?.value).toBe(2);
+    expect(batches.find((v) => (v as { metricName?: string }).metricName === 'freshtrack_ingest_write_batch_requests_sum')?.value).toBe(4);
+    const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE org_id = ANY($1::uuid[])', [[a.orgId, b.orgId]]);
+    expect(Number(stored.rows[0].n)).toBe(4);
+    // The 12 °C reading of r2 was evaluated in the shared transaction: a critical excursion is open.
+    const ex = await db.pool.query('SELECT severity, state FROM excursions WHERE org_id = $1', [a.orgId]);
+    expect(ex.rows).toEqual([{ severity: 'critical', state: 'open' }]);
+  });
+
+  it('a key revoked after it was cached by ingest writes nothing and gets 401', async () => {
+    const c = await createOrg(db.pool, { sensors: 1 });
+    const ingest = await startTestIngest(db.pool, { INGEST_DEVICE_KEY_CACHE_SECONDS: '3600' });
+    try {
+      const first = await postReadings(ingest.url, c.key, { sensor_id: c.sensors[0], recorded_at: iso(base), temperature_c: 3 });
+      expect(first.status).toBe(200);
+      await db.pool.query('UPDATE device_keys SET revoked_at = now() WHERE id = $1', [c.keyId]);
+      const after = await postReadings(ingest.url, c.key, { sensor_id: c.sensors[0], recorded_at: iso(base + 1000), temperature_c: 3 });
+      expect(after.status).toBe(401);
+      const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE org_id = $1', [c.orgId]);
+      expect(Number(stored.rows[0].n)).toBe(1);
+    } finally {
+      await ingest.stop();
+    }
+  });
+});
