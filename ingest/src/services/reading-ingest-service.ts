@@ -13,7 +13,7 @@ import { activeDeviceKeyIds, touchDeviceKey, type DeviceKeyRecord } from '../sto
 import { saveExcursion, loadLiveExcursions, type LiveExcursions } from '../stores/excursion-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
 import { copyReadings, insertReadings, isUniqueViolation, readingIdentity, type ReadingRow } from '../stores/reading-store';
-import { keyedSensorId, lockSensorsForKeys, markSensorsSeen, type KeyedSensor, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
+import { lockSensorsForKeys, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
 
 export interface IngestResult {
   accepted: number;
@@ -43,6 +43,12 @@ interface WriteRequest {
   requestId: string;
   /** The request's span, parent or link of the shared transaction's span. */
   spanContext: SpanContext;
+}
+
+/** StoredRow: a reading on its way into the table, with the request it came from. */
+interface StoredRow extends ReadingRow {
+  reading: Reading;
+  request: number;
 }
 
 /** WriteOutcome: what the shared transaction did with one request's readings. */
@@ -164,61 +170,79 @@ export class ReadingIngestService {
   }
 
   private async store(client: PoolClient, requests: WriteRequest[], bulk: boolean): Promise<WriteOutcome[]> {
-    const wanted = new Map<string, KeyedSensor>();
+    const wanted = new Map<string, Set<string>>();
     for (const req of requests) {
-      for (const { reading } of req.valid) {
-        const ks = { keyId: req.key.id, externalId: reading.sensorId };
-        wanted.set(keyedSensorId(ks), ks);
-      }
+      let ids = wanted.get(req.key.id);
+      if (!ids) wanted.set(req.key.id, (ids = new Set()));
+      for (const { reading } of req.valid) ids.add(reading.sensorId);
     }
-    const sensors = await lockSensorsForKeys(client, [...wanted.values()]);
+    const sensors = await lockSensorsForKeys(client, wanted);
     const outcomes: WriteOutcome[] = requests.map(() => ({ accepted: 0, duplicates: 0, acceptedReadings: [], unknown: [], keyRevoked: false }));
-    const rows: (ReadingRow & { reading: Reading; request: number })[] = [];
-    const seen = new Set<string>();
-    requests.forEach((req, i) => {
+    const rows: StoredRow[] = [];
+    // Instants already taken per sensor id: a reading's identity is (sensor, recorded_at).
+    const taken = new Map<string, Set<number>>();
+    for (let i = 0; i < requests.length; i++) {
+      const req = requests[i];
+      const outcome = outcomes[i];
+      const keySensors = sensors.get(req.key.id);
       for (const { index, reading } of req.valid) {
-        const sensor = sensors.get(keyedSensorId({ keyId: req.key.id, externalId: reading.sensorId }));
+        const sensor = keySensors?.get(reading.sensorId);
         if (!sensor) {
           // Same answer whether the id exists in another organization or nowhere: nothing leaks.
-          outcomes[i].unknown.push({ index, field: 'sensor_id', reason: 'unknown sensor for this device key' });
+          outcome.unknown.push({ index, field: 'sensor_id', reason: 'unknown sensor for this device key' });
           continue;
         }
-        const identity = readingIdentity(sensor.id, reading.recordedAt);
-        if (seen.has(identity)) {
-          outcomes[i].duplicates++;
+        let instants = taken.get(sensor.id);
+        if (!instants) taken.set(sensor.id, (instants = new Set()));
+        const at = reading.recordedAt.getTime();
+        if (instants.has(at)) {
+          outcome.duplicates++;
           continue;
         }
-        seen.add(identity);
-        rows.push({ ...reading, sensorId: sensor.id, orgId: sensor.orgId, unitId: sensor.unitId, reading, request: i });
+        instants.add(at);
+        rows.push({
+          sensorId: sensor.id,
+          orgId: sensor.orgId,
+          unitId: sensor.unitId,
+          recordedAt: reading.recordedAt,
+          temperatureC: reading.temperatureC,
+          humidityPct: reading.humidityPct,
+          batteryPct: reading.batteryPct,
+          doorOpen: reading.doorOpen,
+          reading,
+          request: i,
+        });
       }
-    });
+    }
     await this.flagRevokedKeys(client, requests, outcomes);
 
-    const sensorIds = [...new Set(rows.map((r) => r.sensorId))];
+    const sensorIds = [...taken.keys()];
     // A separate statement, so its snapshot is taken after the locks were granted (ADR 0010).
     const live = await loadLiveExcursions(client, sensorIds);
-    let inserted: Set<string>;
+    let isNew: (r: StoredRow) => boolean;
     if (bulk && rows.length >= this.settings.copyMinRows) {
       await copyReadings(client, rows);
-      inserted = seen;
+      isNew = () => true;
     } else {
-      inserted = await insertReadings(client, rows);
+      const inserted = await insertReadings(client, rows);
+      isNew = (r) => inserted.has(readingIdentity(r.sensorId, r.recordedAt));
     }
 
     const bySensor = new Map<string, Reading[]>();
     for (const r of rows) {
       const outcome = outcomes[r.request];
-      if (!inserted.has(readingIdentity(r.sensorId, r.recordedAt))) {
+      if (!isNew(r)) {
         outcome.duplicates++;
         continue;
       }
       outcome.accepted++;
       outcome.acceptedReadings.push(r.reading);
-      const list = bySensor.get(r.sensorId) ?? [];
+      let list = bySensor.get(r.sensorId);
+      if (!list) bySensor.set(r.sensorId, (list = []));
       list.push(r.reading);
-      bySensor.set(r.sensorId, list);
     }
-    const byId = new Map<string, SensorInfo>([...sensors.values()].map((s) => [s.id, s]));
+    const byId = new Map<string, SensorInfo>();
+    for (const byExternal of sensors.values()) for (const sensor of byExternal.values()) byId.set(sensor.id, sensor);
     await tracer.startActiveSpan('ingest.evaluate', async (span) => {
       try {
         await this.evaluate(client, sensorIds, byId, live, bySensor, requests);

@@ -95,13 +95,8 @@ function toInfo(r: SensorRow): SensorInfo {
   };
 }
 
-/** KeyedSensor: a device identifier as one device key names it. */
-export interface KeyedSensor {
-  keyId: string;
-  externalId: string;
-}
-
-export const keyedSensorId = (k: KeyedSensor): string => `${k.keyId}\u0000${k.externalId}`;
+/** SensorsByKey: sensor by device key id, then by the device's external id. */
+export type SensorsByKey = Map<string, Map<string, SensorInfo>>;
 
 /**
  * lockSensorsForKeys resolves device identifiers within the organization of the device key
@@ -109,20 +104,34 @@ export const keyedSensorId = (k: KeyedSensor): string => `${k.keyId}\u0000${k.ex
  * request was authenticated writes nothing from then on. In the same round trip it locks
  * the sensors' rows (FOR UPDATE, in id order so two transactions never deadlock): that lock
  * serialises excursion evaluation per sensor across every ingest replica, and the state read
- * with it (last_seen_at) is the state under the lock. Keys are `keyedSensorId`.
+ * with it (last_seen_at) is the state under the lock.
  */
-export async function lockSensorsForKeys(client: PoolClient, wanted: KeyedSensor[]): Promise<Map<string, SensorInfo>> {
+export async function lockSensorsForKeys(client: PoolClient, wanted: Map<string, Set<string>>): Promise<SensorsByKey> {
+  const keyIds: string[] = [];
+  const externalIds: string[] = [];
+  for (const [keyId, ids] of wanted) {
+    for (const id of ids) {
+      keyIds.push(keyId);
+      externalIds.push(id);
+    }
+  }
   const { rows } = await client.query<SensorRow & { key_id: string }>(
-    `WITH wanted AS (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS w(key_id, external_id))
+    `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS w(key_id, external_id))
      SELECT w.key_id, ${SENSOR_COLUMNS}
      FROM wanted w
      JOIN device_keys k ON k.id = w.key_id AND (k.revoked_at IS NULL OR k.revoked_at > now())
      JOIN sensors s ON s.org_id = k.org_id AND s.external_id = w.external_id
      ${SENSOR_JOINS}
      ORDER BY s.id FOR UPDATE OF s`,
-    [wanted.map((w) => w.keyId), wanted.map((w) => w.externalId)],
+    [keyIds, externalIds],
   );
-  return new Map(rows.map((r) => [keyedSensorId({ keyId: r.key_id, externalId: r.external_id }), toInfo(r)]));
+  const out: SensorsByKey = new Map();
+  for (const r of rows) {
+    let byExternal = out.get(r.key_id);
+    if (!byExternal) out.set(r.key_id, (byExternal = new Map()));
+    byExternal.set(r.external_id, toInfo(r));
+  }
+  return out;
 }
 
 /** findSensorsById loads sensors for background jobs (offline sweep, re-sends). */
