@@ -25,6 +25,8 @@ const arg = (name: string, def: number) => Number(process.argv.find((a) => a.sta
 const TOTAL = arg('alerts', 20_000);
 const BATCH = arg('batch', 500);
 const CONCURRENCY = 4;
+// Extra node flags for our router, e.g. BENCH_ROUTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+const NODE_ARGS = (process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface Sink {
   url: string;
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
       await runOne(
         'freshtrack alerting',
         (config, port) =>
-          spawn(process.execPath, [join(ROOT, 'bin', 'freshtrack.js'), 'alerting', `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
+          spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'bin', 'freshtrack.js'), 'alerting', `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
             stdio: 'ignore',
             env: { ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'warn' },
           }),

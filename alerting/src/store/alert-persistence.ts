@@ -3,17 +3,54 @@ import type { AlertStore, StoredAlert } from '../provider/alert-store';
 import { PgAlertStore } from './pg-alert-store';
 import type { Queryable } from './queryable';
 
+/** A write's outcome, shared by every caller whose updates it carries. */
+interface Outcome {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+function outcome(): Outcome {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting on a background write; its failure is logged, not unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** After a failed write nobody waits for, its alerts are retried this much later (unless a write comes first). */
+const RETRY_MS = 1000;
+
+/** How often the log is folded into router_alerts once this router wrote to it. */
+const FOLD_MS = 5000;
+
 /**
- * AlertPersistence mirrors the in-memory alert provider into router_alerts, so a router
+ * AlertPersistence mirrors the in-memory alert provider into PostgreSQL, so a router
  * restarted mid-incident relearns its alerts (and still sends their resolution) instead of
- * waiting for Prometheus to re-send them. Writes are batched per tick; `flush()`
- * lets the API answer 2xx only once the posted alerts are committed.
+ * waiting for Prometheus to re-send them. Writes append to router_alert_log; a timer folds
+ * the log into router_alerts off the request path (PgAlertStore).
+ *
+ * Writes are group commits: one is in flight at a time, and updates arriving meanwhile, from
+ * every concurrent POST, accumulate into the next, which starts when it finishes. `flush()`
+ * resolves once the write carrying the caller's updates has committed and rejects if it
+ * failed, so the API answers 2xx only for committed alerts and 5xx to every POST whose alerts
+ * a failed write carried. A failed write's alerts go out again with the next one.
  */
 export class AlertPersistence {
-  private readonly pending = new Map<string, StoredAlert>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private pending = new Map<string, StoredAlert>();
+  /** The outcome of the write that will carry `pending`; created when someone waits for it. */
+  private next: Outcome | undefined;
+  /** The outcome of the write in flight. */
+  private inFlight: Promise<void> | undefined;
   private scheduled = false;
-  private failure: Error | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  /** Whether the log may hold rows to fold (this router wrote, or it just started). */
+  private unfolded = false;
+  private folding = false;
   private readonly db: PgAlertStore;
 
   constructor(
@@ -27,51 +64,98 @@ export class AlertPersistence {
   async restore(into: AlertStore, since: Date): Promise<number> {
     const alerts = await this.db.load(since);
     for (const a of alerts) into.put(a);
+    // A router that stopped or crashed may have left log rows behind.
+    this.unfolded = true;
     return alerts.length;
   }
 
-  /** attach follows the provider's updates; the returned function stops following. */
+  /** attach follows the provider's updates and starts folding; the returned function stops both. */
   attach(from: AlertStore): () => void {
-    return from.subscribe((a) => {
+    const unsubscribe = from.subscribe((a) => {
       this.pending.set(a.fingerprint, a);
-      if (this.scheduled) return;
-      this.scheduled = true;
-      queueMicrotask(() => this.write());
+      this.schedule();
+    });
+    // unref: folding is housekeeping (a starting router reads the log too); it must not hold the process.
+    const timer = setInterval(() => void this.fold(), FOLD_MS).unref();
+    return () => {
+      unsubscribe();
+      clearInterval(timer);
+    };
+  }
+
+  /** fold moves the log into router_alerts if this router wrote since the last fold. */
+  async fold(): Promise<void> {
+    if (!this.unfolded || this.folding) return;
+    this.folding = true;
+    this.unfolded = false;
+    try {
+      await this.db.fold();
+    } catch (err) {
+      this.unfolded = true;
+      this.logger.warn({ err }, 'folding the alert log into router_alerts failed; will retry');
+    } finally {
+      this.folding = false;
+    }
+  }
+
+  /** schedule starts a write after the current task, so one POST's alerts go out together. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.write();
     });
   }
 
-  /**
-   * write sends what is pending as one upsert. Batches run concurrently: the upsert keeps the
-   * newest update per alert whatever order they commit in, and rows are locked in
-   * fingerprint order, so concurrent batches cannot deadlock.
-   */
+  /** write appends everything pending as one log row, unless a write is in flight (its end starts the next). */
   private write(): void {
-    this.scheduled = false;
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-    this.pending.clear();
-    const done: Promise<void> = this.db
-      .upsert(batch)
-      .catch((err: Error) => {
-        this.failure = err;
-        // Keep newer updates that arrived meanwhile; retry the rest with the next write.
+    if (this.inFlight || this.pending.size === 0) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    const result = this.next ?? outcome();
+    this.next = undefined;
+    this.inFlight = result.promise;
+    this.unfolded = true;
+    this.db.append(batch).then(
+      () => {
+        this.inFlight = undefined;
+        result.resolve();
+        this.write();
+      },
+      (err: Error) => {
+        this.inFlight = undefined;
+        // Keep newer updates that arrived meanwhile; the rest goes out again with the next write.
         for (const a of batch) if (!this.pending.has(a.fingerprint)) this.pending.set(a.fingerprint, a);
         this.logger.error({ err, alerts: batch.length }, 'persisting alerts to PostgreSQL failed');
-      })
-      .finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
+        result.reject(err);
+        // A caller waiting for the next write gets it now; otherwise retry later, not in a tight loop.
+        if (this.next) this.write();
+        else
+          this.retry ??= setTimeout(() => {
+            this.retry = undefined;
+            this.write();
+          }, RETRY_MS).unref();
+      },
+    );
   }
 
-  /** flush waits for every update seen so far to be committed; throws if a write failed. */
+  /**
+   * flush waits until every update seen so far is committed and throws if that failed. With
+   * updates pending that is the next write: it starts after the one in flight and carries that
+   * one's alerts again if it failed.
+   */
   async flush(): Promise<void> {
+    if (this.pending.size === 0) return this.inFlight;
+    this.next ??= outcome();
+    const committed = this.next.promise;
     this.write();
-    await Promise.all([...this.inFlight]);
-    const failure = this.failure;
-    this.failure = undefined;
-    if (failure) throw failure;
+    return committed;
   }
 
-  /** gc deletes alerts resolved before `before`. */
+  /** gc folds the log and deletes alerts resolved before `before`. */
   gc(before: Date): Promise<number> {
     return this.db.gc(before);
   }

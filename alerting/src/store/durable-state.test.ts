@@ -5,6 +5,7 @@ import { MemorySilenceStore } from '../silence/silence-store';
 import { Silences } from '../silence/silences';
 import { systemClock } from '../types/clock';
 import { AlertPersistence } from './alert-persistence';
+import { PgAlertStore } from './pg-alert-store';
 import { SilenceCache } from './silence-cache';
 
 const logger = pino({ level: 'silent' });
@@ -50,20 +51,27 @@ describe('durable router state on PostgreSQL', () => {
     expect(await persistence.gc(new Date(Date.now() - 600_000))).toBe(1);
   });
 
-  it('a later update wins; an older one arriving late does not overwrite it', async () => {
+  it('a later update wins; an older one arriving late does not overwrite it, in the log or folded', async () => {
     const store = new AlertStore(systemClock);
     const persistence = new AlertPersistence(db.pool, logger);
-    persistence.attach(store);
+    const stop = persistence.attach(store);
     const newer = alert('Order', new Date(Date.now() + 300_000), { annotations: { summary: 'newer' }, updatedAt: new Date(Date.now() + 5000) });
     store.put(newer);
     await persistence.flush();
+    await persistence.fold();
     const other = new AlertStore(systemClock);
     const otherPersistence = new AlertPersistence(db.pool, logger);
-    otherPersistence.attach(other);
+    const stopOther = otherPersistence.attach(other);
     other.put(alert('Order', new Date(Date.now() + 300_000), { annotations: { summary: 'older' } }));
     await otherPersistence.flush();
+    const loaded = await new PgAlertStore(db.pool).load(new Date(0));
+    expect(loaded.find((a) => a.fingerprint === 'fp-Order')?.annotations).toEqual({ summary: 'newer' });
+    await otherPersistence.fold();
     const row = await db.pool.query(`SELECT annotations FROM router_alerts WHERE fingerprint = 'fp-Order'`);
     expect(row.rows[0].annotations).toEqual({ summary: 'newer' });
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM router_alert_log')).rows[0].n).toBe(0);
+    stop();
+    stopOther();
   });
 
   it('silences are shared by replicas and survive a restart', async () => {
