@@ -4,6 +4,12 @@ import type { Clock } from '../types/clock';
 /** StoredAlert remembers whether endsAt came from the resolve timeout (Alertmanager's Timeout). */
 export interface StoredAlert extends Alert {
   timeout: boolean;
+  /**
+   * The UTC offsets (minutes) startsAt and endsAt were posted in, when not UTC: like Go's
+   * time.Time, Alertmanager keeps them and its API prints the times in them. Not persisted:
+   * a restarted router shows the same instants in UTC.
+   */
+  offsets?: { startsAt: number; endsAt: number };
 }
 
 export type AlertListener = (alert: StoredAlert) => void;
@@ -18,6 +24,12 @@ export function mergeAlerts(a: StoredAlert, o: StoredAlert, now: Date): StoredAl
   if (isResolvedAt(o, now)) {
     if (isResolvedAt(a, now) && a.endsAt > o.endsAt) res.endsAt = a.endsAt;
   } else if (a.endsAt > o.endsAt && !a.timeout) res.endsAt = a.endsAt;
+  // A time taken from the older update keeps the offset it was posted in.
+  if (a.offsets || o.offsets) {
+    const offsets = { startsAt: (res.startsAt === a.startsAt ? a : o).offsets?.startsAt ?? 0, endsAt: (res.endsAt === a.endsAt ? a : o).offsets?.endsAt ?? 0 };
+    if (offsets.startsAt || offsets.endsAt) res.offsets = offsets;
+    else delete res.offsets;
+  }
   return res;
 }
 

@@ -1,5 +1,9 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { NotifyError } from '../notify/notifier';
 import type { NotifyMetrics } from '../notify/retry-stage';
+
+/** Every NotifyError reason (the compiler checks the list is complete). */
+const FAILURE_REASONS = Object.keys({ clientError: 0, serverError: 0, timeout: 0, network: 0, template: 0, other: 0 } satisfies Record<NotifyError['reason'], 0>);
 
 /** RouterMetrics are the alertmanager_* series existing dashboards query. */
 export class RouterMetrics implements NotifyMetrics {
@@ -66,8 +70,12 @@ export class RouterMetrics implements NotifyMetrics {
       help: 'Timestamp of the last successful configuration reload.',
       registers,
     });
+    // As Alertmanager, every integration's series exist at 0 before its first notification, so
+    // rate() and increase() see the first attempt or failure. Alertmanager 0.25 has no `reason`
+    // label; ours, like later Alertmanagers', pre-creates one series per reason.
     for (const integration of integrations) {
       this.notifications.inc({ integration }, 0);
+      for (const reason of FAILURE_REASONS) this.notificationsFailed.inc({ integration, reason }, 0);
       this.latency.zero({ integration });
     }
     for (const status of ['firing', 'resolved']) this.alertsReceived.inc({ status }, 0);

@@ -2,7 +2,7 @@ import type { AlertStatus } from '../../router/alert-router';
 import type { StoredAlert } from '../../provider/alert-store';
 import { fingerprint } from '../../types/fingerprint';
 import { formatApiTime } from '../../types/go-time';
-import { goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
+import { goTimeOffsetMinutes, goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
 
 /** ApiValidationError is a go-openapi schema violation (422 with its code). */
 export class ApiValidationError extends Error {
@@ -20,6 +20,9 @@ interface Postable {
   annotations: Record<string, string>;
   startsAt?: Date;
   endsAt?: Date;
+  /** The UTC offsets (minutes) the times were written in. */
+  startsAtOffset: number;
+  endsAtOffset: number;
   generatorURL: string;
 }
 
@@ -42,6 +45,8 @@ function time(v: unknown, field: string): Date | undefined {
   return isGoZeroTime(d) ? undefined : d;
 }
 
+const offset = (v: unknown) => (typeof v === 'string' ? goTimeOffsetMinutes(v) : 0);
+
 const isUri = (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/.test(s) || /^\/\S*$/.test(s);
 
 /** decodePostableAlerts type-checks the body as go-openapi's PostableAlerts (then schema rules). */
@@ -60,6 +65,8 @@ export function decodePostableAlerts(body: unknown): Postable[] {
       annotations: stringMap(o.annotations, 'annotations', 'PostableAlert'),
       startsAt: time(o.startsAt, 'startsAt'),
       endsAt: time(o.endsAt, 'endsAt'),
+      startsAtOffset: offset(o.startsAt),
+      endsAtOffset: offset(o.endsAt),
       generatorURL: (o.generatorURL as string | undefined) ?? '',
     };
   });
@@ -87,7 +94,20 @@ export function toStoredAlert(p: Postable, now: Date, resolveTimeoutMs: number):
   for (const k of Object.keys(labels).sort()) if (!LABEL_NAME.test(k)) return `invalid label set: invalid name ${JSON.stringify(k)}`;
   if (Object.keys(labels).length === 0) return 'at least one label pair required';
   for (const k of Object.keys(p.annotations)) if (!LABEL_NAME.test(k)) return `invalid annotations: invalid name ${JSON.stringify(k)}`;
-  return { labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, fingerprint: fingerprint(labels), timeout };
+  const alert: StoredAlert = { labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, fingerprint: fingerprint(labels), timeout };
+  // A defaulted startsAt is endsAt's time (in its offset) or now (UTC); a defaulted endsAt is UTC.
+  const startsAtOffset = p.startsAt ? p.startsAtOffset : p.endsAt ? p.endsAtOffset : 0;
+  const endsAtOffset = p.endsAt ? p.endsAtOffset : 0;
+  if (startsAtOffset || endsAtOffset) alert.offsets = { startsAt: startsAtOffset, endsAt: endsAtOffset };
+  return alert;
+}
+
+/** apiTime prints a time as the v2 API does: three fractional digits, in the offset it was posted in. */
+function apiTime(d: Date, offsetMinutes = 0): string {
+  if (!offsetMinutes) return formatApiTime(d);
+  const local = new Date(d.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 23);
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 function sorted(m: Record<string, string>): Record<string, string> {
@@ -98,10 +118,10 @@ function sorted(m: Record<string, string>): Record<string, string> {
 export function gettableAlert(a: StoredAlert, receivers: string[], status: AlertStatus): Record<string, unknown> {
   const out: Record<string, unknown> = {
     annotations: sorted(a.annotations),
-    endsAt: formatApiTime(a.endsAt),
+    endsAt: apiTime(a.endsAt, a.offsets?.endsAt),
     fingerprint: a.fingerprint,
     receivers: receivers.map((name) => ({ name })),
-    startsAt: formatApiTime(a.startsAt),
+    startsAt: apiTime(a.startsAt, a.offsets?.startsAt),
     status: { inhibitedBy: status.inhibitedBy, silencedBy: status.silencedBy, state: status.state },
     updatedAt: formatApiTime(a.updatedAt),
   };

@@ -48,6 +48,15 @@ export function isGoZeroTime(d: Date): boolean {
 }
 const GO_ZERO_MS = -62135596800000; // 0001-01-01T00:00:00Z
 
+/**
+ * goTimeOffsetMinutes is the UTC offset a time accepted by parseGoTime was written in (0 for
+ * Z). Go keeps it with the time, and Alertmanager's API prints the time back in it.
+ */
+export function goTimeOffsetMinutes(value: string): number {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(value);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
 /** parseGoTime accepts strfmt.DateTime (RFC 3339) and gives Go's error for anything else. */
 export function parseGoTime(value: string): Date {
   if (RFC3339.test(value)) {
