@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert } from '../types/alert';
 import type { Notifier, NotifyContext } from '../notify/notifier';
 import type { FlushContext, Stage } from '../notify/stage';
-import { ClaimHeartbeat } from './claim-heartbeat';
 import type { Claim, ClaimResult, NotifyKey, SendClaims } from './send-claims';
 
 /** RECHECK_SLACK_MS is added to a foreign claim's remaining lease, so the re-claim finds it lapsed. */
@@ -50,10 +49,14 @@ export class ClaimedIntegrationStage implements Stage {
     let result: ClaimResult = await claims.claim(key, facts);
     // Another send of this entry is in flight, usually another replica's. A live holder renews
     // its lease and settles, and the next claim finds the log moved on. A dead one's lease
-    // lapses, and this replica sends then, not at its next flush. The flush deadline
-    // (group_interval) bounds the wait; the next flush starts over.
+    // lapses, and this replica sends then, not at its next flush. Until the lease is out only
+    // a read polls it; the flush deadline (group_interval) bounds the wait.
     while (!result.claimed && result.retryInMs !== undefined) {
-      if (!(await waitUnlessAborted(result.retryInMs + RECHECK_SLACK_MS, ctx.signal))) return [next, []];
+      let waitMs = result.retryInMs;
+      do {
+        if (!(await waitUnlessAborted(waitMs + RECHECK_SLACK_MS, ctx.signal))) return [next, []];
+        waitMs = await claims.leaseLeft(key);
+      } while (waitMs > 0);
       claimedAt = performance.now();
       result = await claims.claim(key, facts);
     }
@@ -82,14 +85,14 @@ export class ClaimedIntegrationStage implements Stage {
     };
     // Losing the claim stops the retries: whoever holds it now sends.
     const lost = new AbortController();
-    const heartbeat = new ClaimHeartbeat(() => claims.renew(claim), claim.leaseMs, claimedAt, (why) => lost.abort(new Error(why)));
+    const release = claims.heartbeat.hold(claim, claimedAt, (why) => lost.abort(new Error(why)));
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, lost.signal]) : lost.signal;
     try {
       try {
         await this.o.retry(recording).exec({ ...ctx, signal }, alerts);
         await claims.settle(claim, true);
       } finally {
-        heartbeat.stop();
+        release();
       }
       await this.o.onDelivered?.(ctx, alerts, claim);
       return [ctx, alerts];

@@ -57,19 +57,48 @@ export async function takeClaim(q: Queryable, k: NotifyKey, c: ClaimValues): Pro
 }
 
 /**
- * renewClaim moves a live claim's expiry to `now` (the database clock unless a test injects
- * one) plus the lease. It matches on the token only: a claim that lapsed but was not taken
- * over is still the only claim on the row, so extending it is safe; one that was taken over
- * has another token, and the holder learns it lost (returns false).
+ * renewClaims moves the expiry of each given claim to `now` (the database clock unless a test
+ * injects one) plus its lease, in one statement; returns the tokens it matched. It matches on
+ * the token only: a claim that lapsed but was not taken over is still the only claim on its
+ * row, so extending it is safe; one that was taken over has another token, and its former
+ * holder learns it lost.
  */
-export async function renewClaim(q: Queryable, k: NotifyKey, token: string, leaseMs: number, now: Date | null): Promise<boolean> {
-  const r = await q.query(
-    `UPDATE router_notify_state
-        SET claim_expires_at = COALESCE($6::timestamptz, clock_timestamp()) + $5 * interval '1 millisecond'
-      WHERE receiver = $1 AND integration = $2 AND group_key = $3 AND claim_token = $4`,
-    [k.receiver, k.integration, k.groupKey, token, leaseMs, now],
+export async function renewClaims(
+  q: Queryable,
+  claims: { key: NotifyKey; token: string; leaseMs: number }[],
+  now: Date | null,
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const r = await q.query<{ token: string }>(
+    `UPDATE router_notify_state AS s
+        SET claim_expires_at = COALESCE($6::timestamptz, clock_timestamp()) + r.lease_ms * interval '1 millisecond'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::integer[]) AS r(receiver, integration, group_key, token, lease_ms)
+      WHERE s.receiver = r.receiver AND s.integration = r.integration AND s.group_key = r.group_key AND s.claim_token = r.token
+      RETURNING s.claim_token AS token`,
+    [
+      claims.map((c) => c.key.receiver),
+      claims.map((c) => c.key.integration),
+      claims.map((c) => c.key.groupKey),
+      claims.map((c) => c.token),
+      claims.map((c) => Math.round(c.leaseMs)),
+      now,
+    ],
   );
-  return (r.rowCount ?? 0) > 0;
+  return new Set(r.rows.map((row) => row.token));
+}
+
+/**
+ * leaseLeft reads, without locking or writing, how long the entry's current claim still runs
+ * by the database clock: 0 when there is none or it lapsed. Replicas waiting on another's
+ * send poll this, and only claim (a write transaction) once it is 0.
+ */
+export async function leaseLeft(q: Queryable, k: NotifyKey): Promise<number> {
+  const r = await q.query<{ left: string | null }>(
+    `SELECT EXTRACT(EPOCH FROM (claim_expires_at - clock_timestamp())) * 1000 AS left
+       FROM router_notify_state WHERE receiver = $1 AND integration = $2 AND group_key = $3 AND claim_token IS NOT NULL`,
+    [k.receiver, k.integration, k.groupKey],
+  );
+  return Math.max(0, Number(r.rows[0]?.left ?? 0));
 }
 
 /** clearAck retires a group's current ack (its firing set changed or the group resolved). */

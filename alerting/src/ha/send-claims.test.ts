@@ -1,6 +1,6 @@
 import { createPool, type Pool } from '../../../platform/db/pool';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
-import { SendClaims, type ClaimResult, type NotifyKey } from './send-claims';
+import { SendClaims, type Claim, type ClaimResult, type NotifyKey } from './send-claims';
 
 /**
  * Several "replicas" (each with a pool of its own, as separate processes would have) race to
@@ -31,6 +31,7 @@ describe('SendClaims on PostgreSQL', () => {
 
   const race = (key: NotifyKey, now: Date): Promise<ClaimResult[]> => Promise.all(replicas.map((r) => r.claim(key, { ...facts, now })));
   const winners = (results: ClaimResult[]) => results.filter((r) => r.claimed);
+  const renewed = async (r: SendClaims, c: Claim, now: Date) => (await r.renew([c], now)).has(c.token);
 
   it('exactly one of N concurrent replicas wins each flush', async () => {
     for (let round = 0; round < 5; round++) {
@@ -88,13 +89,13 @@ describe('SendClaims on PostgreSQL', () => {
     const key = newKey();
     const first = await replicas[0].claim(key, { ...facts, now: t0 });
     if (!first.claimed) throw new Error('expected a claim');
-    expect(await replicas[0].renew(first.claim, at(1_000))).toBe(true);
+    expect(await renewed(replicas[0], first.claim, at(1_000))).toBe(true);
     // Renewed at 1 s for one lease: live until 6 s, lapsed after, with no renewal since.
     expect(winners(await race(key, at(5_999)))).toHaveLength(0);
     const takeover = await Promise.all(replicas.slice(1).map((r) => r.claim(key, { ...facts, now: at(6_001) })));
     expect(winners(takeover)).toHaveLength(1);
     // The old holder's heartbeat now learns it lost the claim, and extends nothing.
-    expect(await replicas[0].renew(first.claim, at(6_100))).toBe(false);
+    expect(await renewed(replicas[0], first.claim, at(6_100))).toBe(false);
     const owner = await db.pool.query('SELECT claim_owner FROM router_notify_state WHERE group_key = $1', [key.groupKey]);
     expect(owner.rows[0].claim_owner).not.toBe('replica-0');
   });
@@ -104,7 +105,7 @@ describe('SendClaims on PostgreSQL', () => {
     const holder = await replicas[0].claim(key, { ...facts, now: t0 });
     if (!holder.claimed) throw new Error('expected a claim');
     for (let ms = 1_250; ms <= 5 * facts.leaseMs; ms += 1_250) {
-      expect(await replicas[0].renew(holder.claim, at(ms))).toBe(true);
+      expect(await renewed(replicas[0], holder.claim, at(ms))).toBe(true);
       const others = await Promise.all(replicas.slice(1).map((r) => r.claim(key, { ...facts, now: at(ms + 1_000) })));
       expect(winners(others)).toHaveLength(0);
     }
@@ -121,12 +122,40 @@ describe('SendClaims on PostgreSQL', () => {
     if (!newer.claimed) throw new Error('expected the takeover');
     expect(await replicas[0].settle(stale.claim, true)).toBe(false);
     expect(await replicas[0].settle(stale.claim, false)).toBe(false);
-    expect(await replicas[0].renew(stale.claim, at(6_500))).toBe(false);
+    expect(await renewed(replicas[0], stale.claim, at(6_500))).toBe(false);
     const row = async () =>
       (await db.pool.query('SELECT claim_owner, claim_expires_at, firing_fingerprints, last_sent_at FROM router_notify_state WHERE group_key = $1', [key.groupKey])).rows[0];
     expect(await row()).toEqual({ claim_owner: 'replica-1', claim_expires_at: at(11_000), firing_fingerprints: [], last_sent_at: null });
     expect(await replicas[1].settle(newer.claim, true)).toBe(true);
     expect(await row()).toEqual({ claim_owner: null, claim_expires_at: null, firing_fingerprints: ['f1', 'f2', 'f3'], last_sent_at: at(6_000) });
+  });
+
+  it('renews all of a replica\'s claims in one statement, and only those still its own', async () => {
+    const keys = [newKey(), newKey(), newKey()];
+    const held = await Promise.all(keys.map((k) => replicas[0].claim(k, { ...facts, now: t0 })));
+    const claims = held.map((r) => {
+      if (!r.claimed) throw new Error('expected a claim');
+      return r.claim;
+    });
+    // The third lapses and is taken over; the first two are renewed at 4 s, until 9 s.
+    const takeover = await replicas[1].claim(keys[2], { ...facts, now: at(5_500) });
+    expect(takeover.claimed).toBe(true);
+    expect(await replicas[0].renew(claims, at(4_000))).toEqual(new Set([claims[0].token, claims[1].token]));
+    expect(winners(await race(keys[0], at(8_999)))).toHaveLength(0);
+    expect(winners(await race(keys[1], at(8_999)))).toHaveLength(0);
+    expect(winners(await race(keys[1], at(9_001)))).toHaveLength(1);
+  });
+
+  it('tells a waiting replica, by a read, how long the current claim still runs on the database clock', async () => {
+    const key = newKey();
+    expect(await replicas[1].leaseLeft(key)).toBe(0);
+    const r = await replicas[0].claim(key, facts);
+    if (!r.claimed) throw new Error('expected a claim');
+    const left = await replicas[1].leaseLeft(key);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(facts.leaseMs);
+    await replicas[0].settle(r.claim, true);
+    expect(await replicas[1].leaseLeft(key)).toBe(0);
   });
 
   it('records every attempt in the history', async () => {

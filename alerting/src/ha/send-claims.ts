@@ -4,7 +4,8 @@ import { withTransaction, type Pool } from '../../../platform/db/pool';
 import { NotificationHistoryStore } from '../store/notification-history-store';
 import { DEFAULT_CLAIM_LEASE_MS } from './durability-config';
 import { decideSend, type SendDecision } from './domain/send-decision';
-import { clearAck, lockStateRow, releaseClaim, renewClaim, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
+import { ClaimHeartbeat } from './claim-heartbeat';
+import { clearAck, leaseLeft, lockStateRow, releaseClaim, renewClaims, settleSuccess, takeClaim, type NotifyKey } from './send-claim-sql';
 
 export type { NotifyKey } from './send-claim-sql';
 
@@ -59,6 +60,8 @@ export interface AttemptReport {
 export class SendClaims {
   private readonly history: NotificationHistoryStore;
   private readonly claims?: Counter<'result'>;
+  /** Renews this replica's claims while their sends run (ClaimedIntegrationStage holds them there). */
+  readonly heartbeat = new ClaimHeartbeat((held) => this.renew(held));
 
   /**
    * @param leaseMs the configured lease (ROUTER_SEND_CLAIM_LEASE); a flush passes its own
@@ -110,11 +113,16 @@ export class SendClaims {
   }
 
   /**
-   * renew extends the claim by its lease from now (the claimant's heartbeat while it sends).
-   * False means the claim is no longer ours: it lapsed and another replica took it over.
+   * renew extends claims by their leases from now, in one statement (the heartbeat). A token
+   * missing from the result is no longer ours: it lapsed and another replica took it over.
    */
-  async renew(claim: Claim, now?: Date): Promise<boolean> {
-    return renewClaim(this.pool, claim.key, claim.token, claim.leaseMs, now ?? null);
+  async renew(claims: Pick<Claim, 'key' | 'token' | 'leaseMs'>[], now?: Date): Promise<Set<string>> {
+    return renewClaims(this.pool, claims, now ?? null);
+  }
+
+  /** leaseLeft is how long the entry's current claim still runs (0: none, or lapsed); a read, no lock. */
+  async leaseLeft(key: NotifyKey): Promise<number> {
+    return leaseLeft(this.pool, key);
   }
 
   /** recordAttempt appends one try (of possibly several retries) to the auditors' history. */
