@@ -29,12 +29,10 @@ interface Postable {
 function stringMap(v: unknown, field: string, struct: string): Record<string, string> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(v)} into Go struct field ${struct}.${field} of type models.LabelSet`);
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (typeof val !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(val)} into Go struct field ${struct}.${field} of type string`);
-    out[k] = val;
-  }
-  return out;
+  // The parsed body is ours: check the values in place instead of copying (per alert, per request).
+  const m = v as Record<string, unknown>;
+  for (const k in m) if (typeof m[k] !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(m[k])} into Go struct field ${struct}.${field} of type string`);
+  return m as Record<string, string>;
 }
 
 function time(v: unknown, field: string): Date | undefined {
@@ -79,21 +77,38 @@ export function decodePostableAlerts(body: unknown): Postable[] {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** invalidName is a name in `m` that is not a valid label name: the first in sorted order if `sorted`, else in `m`'s order. */
+function invalidName(m: Record<string, string>, sorted: boolean): string | undefined {
+  for (const k in m) if (!LABEL_NAME.test(k)) return sorted ? Object.keys(m).sort().find((n) => !LABEL_NAME.test(n)) : k;
+  return undefined;
+}
+
+function withoutEmptyValues(m: Record<string, string>): Record<string, string> {
+  for (const k in m) if (m[k] === '') return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== ''));
+  return m;
+}
+
+function isEmpty(m: Record<string, string>): boolean {
+  for (const k in m) if (Object.hasOwn(m, k)) return false;
+  return true;
+}
+
 /**
- * toStoredAlert applies Alertmanager's defaults (startsAt = now or endsAt; endsAt = now +
- * resolve_timeout, flagged as a timeout), drops empty label values and validates.
- * Returns the alert or the validation message.
+ * toStoredAlert applies Alertmanager's defaults (startsAt = now or endsAt; endsAt =
+ * `timeoutEndsAt`, now + resolve_timeout, flagged as a timeout), drops empty label values and
+ * validates. Returns the alert or the validation message.
  */
-export function toStoredAlert(p: Postable, now: Date, resolveTimeoutMs: number): StoredAlert | string {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(p.labels)) if (v !== '') labels[k] = v;
+export function toStoredAlert(p: Postable, now: Date, timeoutEndsAt: Date): StoredAlert | string {
+  const labels = withoutEmptyValues(p.labels);
   const startsAt = p.startsAt ?? p.endsAt ?? now;
   const timeout = !p.endsAt;
-  const endsAt = p.endsAt ?? new Date(now.getTime() + resolveTimeoutMs);
+  const endsAt = p.endsAt ?? timeoutEndsAt;
   if (endsAt < startsAt) return 'start time must be before end time';
-  for (const k of Object.keys(labels).sort()) if (!LABEL_NAME.test(k)) return `invalid label set: invalid name ${JSON.stringify(k)}`;
-  if (Object.keys(labels).length === 0) return 'at least one label pair required';
-  for (const k of Object.keys(p.annotations)) if (!LABEL_NAME.test(k)) return `invalid annotations: invalid name ${JSON.stringify(k)}`;
+  const badLabel = invalidName(labels, true);
+  if (badLabel !== undefined) return `invalid label set: invalid name ${JSON.stringify(badLabel)}`;
+  if (isEmpty(labels)) return 'at least one label pair required';
+  const badAnnotation = invalidName(p.annotations, false);
+  if (badAnnotation !== undefined) return `invalid annotations: invalid name ${JSON.stringify(badAnnotation)}`;
   const alert: StoredAlert = { labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, fingerprint: fingerprint(labels), timeout };
   // A defaulted startsAt is endsAt's time (in its offset) or now (UTC); a defaulted endsAt is UTC.
   const startsAtOffset = p.startsAt ? p.startsAtOffset : p.endsAt ? p.endsAtOffset : 0;

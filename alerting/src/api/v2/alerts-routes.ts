@@ -47,11 +47,13 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
       throw err;
     }
     const now = clock.now();
+    // One Date for every defaulted endsAt of the request: times are never mutated.
+    const timeoutEndsAt = new Date(now.getTime() + router.config.global.resolveTimeoutMs);
     const errors: string[] = [];
     const valid: StoredAlert[] = [];
     let firing = 0;
     for (const p of decoded) {
-      const a = toStoredAlert(p, now, router.config.global.resolveTimeoutMs);
+      const a = toStoredAlert(p, now, timeoutEndsAt);
       if (typeof a === 'string') {
         errors.push(a);
         metrics?.alertsInvalid.inc();
