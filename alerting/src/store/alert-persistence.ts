@@ -25,14 +25,16 @@ function outcome(): Outcome {
 /** After a failed write nobody waits for, its alerts are retried this much later (unless a write comes first). */
 const RETRY_MS = 1000;
 
-/** How often the log is folded into router_alerts once this router wrote to it. */
+/** A write starts a fold of the log into router_alerts if none started for this long. */
 const FOLD_MS = 5000;
 
 /**
  * AlertPersistence mirrors the in-memory alert provider into PostgreSQL, so a router
  * restarted mid-incident relearns its alerts (and still sends their resolution) instead of
- * waiting for Prometheus to re-send them. Writes append to router_alert_log; a timer folds
- * the log into router_alerts off the request path (PgAlertStore).
+ * waiting for Prometheus to re-send them. Writes append to router_alert_log, which is folded
+ * into router_alerts (PgAlertStore) off the request path: at start, by the retention job, and
+ * in the background after a write at most every FOLD_MS. Nothing is lost while it is not
+ * folded: a starting router reads the log too.
  *
  * Writes are group commits: one is in flight at a time, and updates arriving meanwhile, from
  * every concurrent POST, accumulate into the next, which starts when it finishes. `flush()`
@@ -48,9 +50,8 @@ export class AlertPersistence {
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
   private retry: NodeJS.Timeout | undefined;
-  /** Whether the log may hold rows to fold (this router wrote, or it just started). */
-  private unfolded = false;
   private folding = false;
+  private lastFold = 0;
   private readonly db: PgAlertStore;
 
   constructor(
@@ -64,35 +65,28 @@ export class AlertPersistence {
   async restore(into: AlertStore, since: Date): Promise<number> {
     const alerts = await this.db.load(since);
     for (const a of alerts) into.put(a);
-    // A router that stopped or crashed may have left log rows behind.
-    this.unfolded = true;
+    // What this or another router left in the log before it stopped.
+    await this.fold();
     return alerts.length;
   }
 
-  /** attach follows the provider's updates and starts folding; the returned function stops both. */
+  /** attach follows the provider's updates; the returned function stops following. */
   attach(from: AlertStore): () => void {
-    const unsubscribe = from.subscribe((a) => {
+    return from.subscribe((a) => {
       this.pending.set(a.fingerprint, a);
       this.schedule();
     });
-    // unref: folding is housekeeping (a starting router reads the log too); it must not hold the process.
-    const timer = setInterval(() => void this.fold(), FOLD_MS).unref();
-    return () => {
-      unsubscribe();
-      clearInterval(timer);
-    };
   }
 
-  /** fold moves the log into router_alerts if this router wrote since the last fold. */
+  /** fold moves the log into router_alerts; a failure is logged (the next fold takes the rows). */
   async fold(): Promise<void> {
-    if (!this.unfolded || this.folding) return;
+    if (this.folding) return;
     this.folding = true;
-    this.unfolded = false;
+    this.lastFold = Date.now();
     try {
       await this.db.fold();
     } catch (err) {
-      this.unfolded = true;
-      this.logger.warn({ err }, 'folding the alert log into router_alerts failed; will retry');
+      this.logger.warn({ err }, 'folding the alert log into router_alerts failed');
     } finally {
       this.folding = false;
     }
@@ -118,12 +112,12 @@ export class AlertPersistence {
     const result = this.next ?? outcome();
     this.next = undefined;
     this.inFlight = result.promise;
-    this.unfolded = true;
     this.db.append(batch).then(
       () => {
         this.inFlight = undefined;
         result.resolve();
         this.write();
+        if (Date.now() - this.lastFold >= FOLD_MS) void this.fold();
       },
       (err: Error) => {
         this.inFlight = undefined;
