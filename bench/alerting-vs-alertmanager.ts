@@ -4,7 +4,9 @@
  * machine) and prints accepted alerts/s, the time until every alert reached the webhook
  * sink, and the router's peak RSS (VmHWM).
  *
- *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500]
+ *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500] [--runs=1]
+ *
+ * With --runs=N the two routers alternate N times and the medians are printed too.
  *
  * Needs PostgreSQL for our router's readiness check: BENCH_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a scratch database is created and dropped.
@@ -25,6 +27,7 @@ const arg = (name: string, def: number) => Number(process.argv.find((a) => a.sta
 const TOTAL = arg('alerts', 20_000);
 const BATCH = arg('batch', 500);
 const CONCURRENCY = 4;
+const RUNS = arg('runs', 1);
 // Extra node flags for our router, e.g. BENCH_ROUTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 const NODE_ARGS = (process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -123,45 +126,65 @@ async function runOne(name: string, start: (config: string, port: number) => Chi
   }
 }
 
-async function main(): Promise<void> {
+/** runPair measures Alertmanager, then ours on a fresh scratch database. */
+async function runPair(admin: Client): Promise<[Result, Result]> {
   const dbName = `freshtrack_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
-  const results: Result[] = [];
   try {
     const realSink = await startSink();
-    results.push(
-      await runOne(
-        'alertmanager 0.25',
-        (config, port) =>
-          spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(tmpdir(), `bench-am-${port}`)}`, '--cluster.listen-address='], { stdio: 'ignore' }),
-        realSink,
-      ),
+    const real = await runOne(
+      'alertmanager 0.25',
+      (config, port) =>
+        spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(tmpdir(), `bench-am-${port}`)}`, '--cluster.listen-address='], { stdio: 'ignore' }),
+      realSink,
     );
     realSink.server.close();
     const ourSink = await startSink();
-    results.push(
-      await runOne(
-        'freshtrack alerting',
-        (config, port) =>
-          spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'bin', 'freshtrack.js'), 'alerting', `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
-            stdio: 'ignore',
-            env: { ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'warn' },
-          }),
-        ourSink,
-      ),
+    const ours = await runOne(
+      'freshtrack alerting',
+      (config, port) =>
+        spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'bin', 'freshtrack.js'), 'alerting', `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
+          stdio: 'ignore',
+          env: { ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'warn' },
+        }),
+      ourSink,
     );
     ourSink.server.close();
+    return [real, ours];
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main(): Promise<void> {
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const pairs: [Result, Result][] = [];
+  try {
+    // On a shared machine one pair is noise: alternate the routers RUNS times and compare medians.
+    for (let i = 0; i < RUNS; i++) pairs.push(await runPair(admin));
+  } finally {
     await admin.end();
   }
-  process.stdout.write(`${TOTAL} distinct alerts, batches of ${BATCH}, ${CONCURRENCY} concurrent posters, 200 groups\n`);
-  process.stdout.write(`${'router'.padEnd(22)}${'accepted alerts/s'.padStart(18)}${'all delivered (s)'.padStart(19)}${'peak RSS (MB)'.padStart(15)}\n`);
-  for (const r of results) process.stdout.write(`${r.name.padEnd(22)}${String(r.acceptedPerSecond).padStart(18)}${String(r.deliveredAfterSeconds).padStart(19)}${String(r.peakRssMb).padStart(15)}\n`);
+  process.stdout.write(`${TOTAL} distinct alerts, batches of ${BATCH}, ${CONCURRENCY} concurrent posters, 200 groups, ${RUNS} run(s)\n`);
+  process.stdout.write(`${'run'.padEnd(5)}${'router'.padEnd(22)}${'accepted alerts/s'.padStart(18)}${'all delivered (s)'.padStart(19)}${'peak RSS (MB)'.padStart(15)}\n`);
+  pairs.forEach((pair, i) => {
+    for (const r of pair) process.stdout.write(`${String(i + 1).padEnd(5)}${r.name.padEnd(22)}${String(r.acceptedPerSecond).padStart(18)}${String(r.deliveredAfterSeconds).padStart(19)}${String(r.peakRssMb).padStart(15)}\n`);
+  });
+  if (RUNS > 1) {
+    const col = (side: 0 | 1, f: (r: Result) => number) => Number(median(pairs.map((p) => f(p[side]))).toFixed(2));
+    for (const side of [0, 1] as const)
+      process.stdout.write(`${'med'.padEnd(5)}${pairs[0][side].name.padEnd(22)}${String(col(side, (r) => r.acceptedPerSecond)).padStart(18)}${String(col(side, (r) => r.deliveredAfterSeconds)).padStart(19)}${String(col(side, (r) => r.peakRssMb)).padStart(15)}\n`);
+  }
+  const ratio = (f: (r: Result) => number) => median(pairs.map(([real, ours]) => f(ours) / f(real))).toFixed(2);
+  process.stdout.write(`ours / alertmanager, median of per-run ratios: accepted ${ratio((r) => r.acceptedPerSecond)}x, all delivered ${ratio((r) => r.deliveredAfterSeconds)}x, peak RSS ${ratio((r) => r.peakRssMb)}x\n`);
 }
 
 main().catch((err) => {
