@@ -19,7 +19,9 @@ route:
   receiver: pager
   group_by: [alertname]
   group_wait: 1s
-  group_interval: 2s
+  # Claims are leased for min(ROUTER_SEND_CLAIM_LEASE, group_interval): 5 s leaves a loaded CI
+  # machine a 3.75 s stall before a live claimant could be overtaken (ADR 0035).
+  group_interval: 5s
   repeat_interval: 1h
 receivers:
 - name: pager
@@ -51,14 +53,14 @@ receivers:
       { labels: { alertname: 'Door', instance: 'd1' } },
     ]);
     await waitFor(async () => pages('Freezer').length >= 1 && pages('Door').length >= 1, 30_000);
-    await quietFor(5_000);
+    await quietFor(7_000);
     expect(pages('Freezer')).toHaveLength(1);
     expect(pages('Door')).toHaveLength(1);
 
     // The group changes: once more, from one replica.
     await toAll([{ labels: { alertname: 'Freezer', instance: 'f2' } }]);
     await waitFor(async () => pages('Freezer').length >= 2, 30_000);
-    await quietFor(5_000);
+    await quietFor(7_000);
     expect(pages('Freezer')).toHaveLength(2);
     expect(pages('Freezer')[1].body.alerts?.length).toBe(2);
 
@@ -67,7 +69,7 @@ receivers:
     replicas = [survivor];
     await toAll([{ labels: { alertname: 'Freezer', instance: 'f3' } }, { labels: { alertname: 'Walkin', instance: 'w1' } }]);
     await waitFor(async () => pages('Freezer').length >= 3 && pages('Walkin').length >= 1, 30_000);
-    await quietFor(4_000);
+    await quietFor(7_000);
     expect(pages('Freezer')).toHaveLength(3);
     expect(pages('Walkin')).toHaveLength(1);
     expect(pages('Door')).toHaveLength(1);
