@@ -45,7 +45,7 @@ describe('ClaimedIntegrationStage', () => {
       notifier,
       index: 0,
       retry: (n) => new RetryStage(n, 0, systemClock, logger),
-      leaseMs: () => 10_000,
+      maxLeaseMs: () => 10_000,
     });
   }
 
@@ -127,7 +127,7 @@ describe('ClaimedIntegrationStage lease', () => {
   function replica(name: string): ClaimedIntegrationStage {
     const notifier = new WebhookNotifier({ sendResolved: true, httpConfig: { followRedirects: true, enableHttp2: true }, url: `${sink.url}/lease`, maxAlerts: 0 });
     // group_interval 60 s: only the configured lease (1 s) decides when a claim lapses.
-    return new ClaimedIntegrationStage({ claims: claimsOf(name), notifier, index: 0, retry: (n) => new RetryStage(n, 0, systemClock, logger), leaseMs: () => 60_000 });
+    return new ClaimedIntegrationStage({ claims: claimsOf(name), notifier, index: 0, retry: (n) => new RetryStage(n, 0, systemClock, logger), maxLeaseMs: () => 60_000 });
   }
   const a = (name: string): Alert => {
     const now = Date.now();

@@ -17,11 +17,11 @@ export interface ClaimedIntegrationOptions {
   /** Builds the retry stage around the (attempt-recording) notifier: the core's RetryStage. */
   retry: (notifier: Notifier) => Stage;
   /**
-   * The longest lease for this flush: the route's group_interval. The claim's lease is
+   * The cap on this flush's claim lease: the route's group_interval. The claim's lease is
    * `claims.leaseMs` (ROUTER_SEND_CLAIM_LEASE) capped by it, so a survivor takes over a dead
    * replica's send within one group interval even where the configured lease is longer.
    */
-  leaseMs: (ctx: FlushContext) => number;
+  maxLeaseMs: (ctx: FlushContext) => number;
   onDelivered?: DeliveredHook;
 }
 
@@ -43,7 +43,7 @@ export class ClaimedIntegrationStage implements Stage {
     const next: FlushContext = { ...ctx, firing, resolved };
     const { notifier, index, claims } = this.o;
     const key = { receiver: ctx.receiver, integration: `${notifier.integration}[${index}]`, groupKey: ctx.groupKey };
-    const leaseMs = Math.min(claims.leaseMs, this.o.leaseMs(ctx));
+    const leaseMs = Math.min(claims.leaseMs, this.o.maxLeaseMs(ctx));
     const facts = { firing, resolved, sendResolved: notifier.sendResolved, repeatIntervalMs: ctx.repeatIntervalMs, leaseMs };
     let claimedAt = performance.now();
     let result: ClaimResult = await claims.claim(key, facts);

@@ -41,8 +41,8 @@ export function buildPipeline(integrations: ReceiverIntegration[], deps: Pipelin
     const retry = (n: typeof notifier) => new RetryStage(n, index, deps.clock, deps.logger, deps.metrics);
     if (deps.claimed) {
       const { claims, onDelivered } = deps.claimed;
-      const leaseMs = (ctx: { route?: { opts: { groupIntervalMs: number } } }) => ctx.route?.opts.groupIntervalMs ?? 5 * 60_000;
-      return new ClaimedIntegrationStage({ claims, notifier, index, retry, leaseMs, onDelivered });
+      const maxLeaseMs = (ctx: { route?: { opts: { groupIntervalMs: number } } }) => ctx.route?.opts.groupIntervalMs ?? 5 * 60_000;
+      return new ClaimedIntegrationStage({ claims, notifier, index, retry, maxLeaseMs, onDelivered });
     }
     const nflog = deps.nflog;
     if (!nflog) throw new Error('buildPipeline: a notification log or send claims are required');
