@@ -50,7 +50,7 @@ export class AlertPersistence {
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
   private retry: NodeJS.Timeout | undefined;
-  private folding = false;
+  private folding: Promise<void> | undefined;
   private lastFold = 0;
   private readonly db: PgAlertStore;
 
@@ -78,18 +78,21 @@ export class AlertPersistence {
     });
   }
 
-  /** fold moves the log into router_alerts; a failure is logged (the next fold takes the rows). */
+  /** fold moves everything committed to the log so far into router_alerts; a failure is logged (the next fold takes the rows). */
   async fold(): Promise<void> {
-    if (this.folding) return;
-    this.folding = true;
-    this.lastFold = Date.now();
-    try {
-      await this.db.fold();
-    } catch (err) {
-      this.logger.warn({ err }, 'folding the alert log into router_alerts failed');
-    } finally {
-      this.folding = false;
-    }
+    const run = async () => {
+      this.lastFold = Date.now();
+      try {
+        await this.db.fold();
+      } catch (err) {
+        this.logger.warn({ err }, 'folding the alert log into router_alerts failed');
+      }
+    };
+    // A fold under way may have started before rows the caller means: fold again after it.
+    const folded = (this.folding ?? Promise.resolve()).then(run);
+    this.folding = folded;
+    await folded;
+    if (this.folding === folded) this.folding = undefined;
   }
 
   /** schedule starts a write after the current task, so one POST's alerts go out together. */
@@ -117,7 +120,7 @@ export class AlertPersistence {
         this.inFlight = undefined;
         result.resolve();
         this.write();
-        if (Date.now() - this.lastFold >= FOLD_MS) void this.fold();
+        if (!this.folding && Date.now() - this.lastFold >= FOLD_MS) void this.fold();
       },
       (err: Error) => {
         this.inFlight = undefined;
