@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../test/helpers/processes';
 
@@ -137,7 +137,7 @@ async function runPair(admin: Client): Promise<[Result, Result]> {
     const real = await runOne(
       'alertmanager 0.25',
       (config, port) =>
-        spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(tmpdir(), `bench-am-${port}`)}`, '--cluster.listen-address='], { stdio: 'ignore' }),
+        spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(dirname(config), 'data')}`, '--cluster.listen-address='], { stdio: 'ignore' }),
       realSink,
     );
     realSink.server.close();
