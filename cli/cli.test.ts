@@ -51,6 +51,17 @@ describe('freshtrack CLI (production build)', () => {
       const entry = JSON.parse(line[0]);
       expect(entry).toMatchObject({ trace_id: traceId, status: 404, component: 'ingest', msg: 'request' });
       expect(entry.span_id).toMatch(/^[0-9a-f]{16}$/);
+
+      // No exporter configured: spans are not recorded, yet an unsampled caller's trace id and a
+      // request without any traceparent still get trace ids in their log lines.
+      const unsampled = randomBytes(16).toString('hex');
+      await fetch(`http://127.0.0.1:${port}/unsampled`, { headers: { traceparent: `00-${unsampled}-${randomBytes(8).toString('hex')}-00` } });
+      const unsampledLine = JSON.parse((await proc.waitForOutput(/^\{.*"path":"\/unsampled".*\}$/m))[0]);
+      expect(unsampledLine.trace_id).toBe(unsampled);
+      await fetch(`http://127.0.0.1:${port}/untraced`);
+      const untracedLine = JSON.parse((await proc.waitForOutput(/^\{.*"path":"\/untraced".*\}$/m))[0]);
+      expect(untracedLine.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(untracedLine.trace_id).not.toMatch(/^0+$/);
     } finally {
       expect(await proc.stop()).toBe(0);
     }
