@@ -3,21 +3,23 @@
  *
  *   npm run build && node dist/bench/ingest.js
  *   (env: BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres;
- *         BENCH_BATCHES=100 BENCH_CONCURRENCY=4 BENCH_SENSORS=100 BENCH_RATE=500 BENCH_SECONDS=10)
+ *         BENCH_BATCHES=100 BENCH_CONCURRENCY=4 BENCH_SENSORS=100 BENCH_RATE=500 BENCH_SECONDS=10
+ *         BENCH_REPLICAS=1: ingest processes; requests go to them in turn, as behind a load balancer)
  *
  * 1. Batches of 1,000 readings over HTTP to `freshtrack ingest` (the production build, its
  *    own process): readings/s and p50/p99 request latency.
  * 2. The raw COPY rate of the same rows into the same (emptied) table on the same database.
  * 3. Ingest's two write paths alone, one transaction per 1,000 rows: INSERT … SELECT FROM
  *    unnest(…) ON CONFLICT DO NOTHING (small batches, re-sent batches) and COPY (big batches).
- * 4. Single-reading requests at a fixed 500 requests/s (autocannon): p50/p99 latency.
+ * 4. Single-reading requests at a constant 500 requests/s, open loop: p50/p99 latency.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import autocannon from 'autocannon';
+import { Agent, request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateDeviceKey } from '../platform/contracts/device-key';
@@ -33,6 +35,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 
 interface Row {
   sensorId: string;
@@ -99,7 +102,7 @@ function makeRows(sensors: { id: string; ext: string }[], batches: number, start
 }
 
 /** httpBatches posts the rows in batches; bodies are serialised before the clock starts. */
-async function httpBatches(url: string, key: string, rows: Row[]): Promise<{ seconds: number; latencies: number[] }> {
+async function httpBatches(urls: string[], key: string, rows: Row[]): Promise<{ seconds: number; latencies: number[] }> {
   const batches: { body: string; size: number }[] = [];
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
@@ -114,6 +117,7 @@ async function httpBatches(url: string, key: string, rows: Row[]): Promise<{ sec
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < batches.length) {
+        const url = urls[next % urls.length];
         const batch = batches[next++];
         const t = performance.now();
         const res = await fetch(`${url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: batch.body });
@@ -182,27 +186,62 @@ async function writePaths(pool: Pool, rows: Row[], orgId: string, unitId: string
   }
 }
 
-async function singleReadings(url: string, key: string, sensors: { ext: string }[]): Promise<autocannon.Result> {
-  let n = 0;
+/**
+ * singleReadings sends one reading per request at a constant RATE requests/s for SECONDS, open
+ * loop (wrk2-style): request i is due at start + i / RATE whatever the answers to earlier ones,
+ * over as many keep-alive connections as are needed, and its latency is measured from when it
+ * was due, so a client that falls behind counts against the server, not in its favour.
+ * (autocannon's overallRate is not used: each connection sends its per-second quota back to
+ * back at the top of every second, so it measures bursts of 20 concurrent requests, and its
+ * coordinated-omission correction assumes a 1 ms interval.) With several replicas requests go
+ * to them in turn.
+ */
+async function singleReadings(urls: string[], key: string, sensors: { ext: string }[]) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const start = Date.now() - 3_600_000;
-  return autocannon({
-    url: `${url}/v1/readings`,
-    connections: 20,
-    overallRate: RATE,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        setupRequest: (req) => {
-          const i = n++;
-          return {
-            ...req,
-            body: JSON.stringify({ sensor_id: sensors[i % sensors.length].ext, recorded_at: new Date(start + i).toISOString(), temperature_c: 3.5 }),
-          };
+  const total = RATE * SECONDS;
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const send = (i: number, due: number) =>
+    new Promise<void>((resolve) => {
+      const body = JSON.stringify({ sensor_id: sensors[i % sensors.length].ext, recorded_at: new Date(start + i).toISOString(), temperature_c: 3.5 });
+      const req = httpRequest(
+        `${urls[i % urls.length]}/v1/readings`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            if (res.statusCode !== 200) non2xx++;
+            resolve();
+          });
         },
-      },
-    ],
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const inFlight: Promise<void>[] = [];
+  const began = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = began + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    inFlight.push(send(i, due));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { sent: total, answered: latencies.length, non2xx, errors, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies[latencies.length - 1] };
+}
+
+function startIngest(url: string, port: number): ChildProcess {
+  return spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
 
@@ -211,45 +250,52 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = dbUrl(name);
   const pool = createPool(url, { max: 4 });
-  const port = await freePort();
-  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const ports: number[] = [];
+  for (let i = 0; i < REPLICAS; i++) ports.push(await freePort());
+  const procs = ports.map((port) => startIngest(url, port));
   try {
     await migrate(pool);
     const { key, orgId, unitId, sensors } = await seed(pool);
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout!.on('data', (d: Buffer) => d.toString().includes('FreshTrack Pro is running') && resolve());
-      proc.once('exit', (code) => reject(new Error(`ingest exited ${code}`)));
-    });
-    const ingestUrl = `http://127.0.0.1:${port}`;
+    await Promise.all(
+      procs.map(
+        (proc) =>
+          new Promise<void>((resolve, reject) => {
+            proc.stdout!.on('data', (d: Buffer) => d.toString().includes('FreshTrack Pro is running') && resolve());
+            proc.once('exit', (code) => reject(new Error(`ingest exited ${code}`)));
+          }),
+      ),
+    );
+    const ingestUrls = ports.map((port) => `http://127.0.0.1:${port}`);
     const rows = makeRows(sensors, BATCHES, Date.now() - 20 * 86_400_000);
-    await httpBatches(ingestUrl, key, makeRows(sensors, 8, Date.now() - 40 * 86_400_000)); // warm-up
+    await httpBatches(ingestUrls, key, makeRows(sensors, 8, Date.now() - 40 * 86_400_000)); // warm-up
     await pool.query('TRUNCATE readings');
 
-    const http = await httpBatches(ingestUrl, key, rows);
+    const http = await httpBatches(ingestUrls, key, rows);
     await pool.query('TRUNCATE readings');
     const copySeconds = await rawCopy(pool, rows, orgId, unitId);
     const paths = await writePaths(pool, rows, orgId, unitId);
     await pool.query('TRUNCATE readings');
-    const single = await singleReadings(ingestUrl, key, sensors);
+    const single = await singleReadings(ingestUrls, key, sensors);
 
     const n = rows.length;
     const httpRate = n / http.seconds;
     const copyRate = n / copySeconds;
     const lines = [
-      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS} sensors, ${CONCURRENCY} concurrent requests)`,
+      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS} sensors, ${CONCURRENCY} concurrent requests, ${REPLICAS} ingest process${REPLICAS > 1 ? 'es' : ''})`,
       `HTTP ingest, batches of ${BATCH}: ${Math.round(httpRate)} readings/s; request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
       `raw COPY, same rows, same table: ${Math.round(copyRate)} rows/s`,
       `ingest / COPY: ${((100 * httpRate) / copyRate).toFixed(0)} %`,
       `write path alone, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / paths.unnest)} rows/s; COPY (ingest's bulk path) ${Math.round(n / paths.copy)} rows/s`,
-      `single-reading requests at ${RATE} req/s for ${SECONDS} s: ${single.requests.total} sent, ${single.non2xx} non-2xx, ${single.errors} errors; latency p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms`,
+      `single-reading requests, open loop at a constant ${RATE} req/s for ${SECONDS} s: ${single.sent} sent, ${single.answered} answered, ${single.non2xx} non-2xx, ${single.errors} errors; latency from when each was due p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    await Promise.all(
+      procs.map((proc) => {
+        proc.kill('SIGTERM');
+        return new Promise((r) => proc.once('exit', r));
+      }),
+    );
     await pool.end();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
