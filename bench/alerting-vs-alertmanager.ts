@@ -4,9 +4,12 @@
  * machine) and prints accepted alerts/s, the time until every alert reached the webhook
  * sink, and the router's peak RSS (VmHWM).
  *
- *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500] [--runs=1]
+ *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500] [--runs=1] [--warmup=0]
  *
  * With --runs=N the two routers alternate N times and the medians are printed too.
+ * With --warmup=N each router first gets N other alerts (20 groups of their own), delivered
+ * before the clock starts: steady state, where a just-started process (for ours, code the JIT
+ * has not compiled yet) is not timed.
  *
  * Needs PostgreSQL for our router's readiness check: BENCH_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres); a scratch database is created and dropped.
@@ -28,28 +31,31 @@ const TOTAL = arg('alerts', 20_000);
 const BATCH = arg('batch', 500);
 const CONCURRENCY = 4;
 const RUNS = arg('runs', 1);
+const WARMUP = arg('warmup', 0);
 // Extra node flags for our router, e.g. BENCH_ROUTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 const NODE_ARGS = (process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface Sink {
   url: string;
   seen: Set<string>;
+  warm: Set<string>;
   server: Server;
 }
 
 async function startSink(): Promise<Sink> {
   const seen = new Set<string>();
+  const warm = new Set<string>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString()) as { alerts: { labels: { id: string } }[] };
-      for (const a of body.alerts) seen.add(a.labels.id);
+      for (const a of body.alerts) (a.labels.id.startsWith('warm-') ? warm : seen).add(a.labels.id);
       res.end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, warm, server };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,6 +97,7 @@ async function runOne(name: string, start: (config: string, port: number) => Chi
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url, proc);
+    if (WARMUP > 0) await warmUp(name, url, sink);
     // Bodies are serialised before the clock starts so the poster's own JSON work is not timed.
     const batches: string[] = [];
     for (let i = 0; i < TOTAL; i += BATCH) {
@@ -123,6 +130,25 @@ async function runOne(name: string, start: (config: string, port: number) => Chi
     proc.kill('SIGTERM');
     await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** warmUp posts WARMUP alerts of 20 groups of their own and waits until the sink has them all. */
+async function warmUp(name: string, url: string, sink: Sink): Promise<void> {
+  for (let i = 0; i < WARMUP; i += BATCH) {
+    const body = JSON.stringify(
+      Array.from({ length: Math.min(BATCH, WARMUP - i) }, (_, j) => ({
+        labels: { alertname: `Warmup${(i + j) % 20}`, id: `warm-${i + j}`, instance: `host-${(i + j) % 1000}`, severity: 'warning' },
+        annotations: { summary: `warm-up alert ${i + j}` },
+      })),
+    );
+    const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    if (res.status !== 200) throw new Error(`${name}: warm-up POST answered ${res.status}`);
+  }
+  const since = performance.now();
+  while (sink.warm.size < WARMUP) {
+    if (performance.now() - since > 60_000) throw new Error(`${name}: warm-up not delivered after 60 s`);
+    await sleep(50);
   }
 }
 
@@ -173,7 +199,7 @@ async function main(): Promise<void> {
   } finally {
     await admin.end();
   }
-  process.stdout.write(`${TOTAL} distinct alerts, batches of ${BATCH}, ${CONCURRENCY} concurrent posters, 200 groups, ${RUNS} run(s)\n`);
+  process.stdout.write(`${TOTAL} distinct alerts, batches of ${BATCH}, ${CONCURRENCY} concurrent posters, 200 groups, ${RUNS} run(s)${WARMUP ? `, after a warm-up of ${WARMUP} alerts` : ', cold start'}\n`);
   process.stdout.write(`${'run'.padEnd(5)}${'router'.padEnd(22)}${'accepted alerts/s'.padStart(18)}${'all delivered (s)'.padStart(19)}${'peak RSS (MB)'.padStart(15)}\n`);
   pairs.forEach((pair, i) => {
     for (const r of pair) process.stdout.write(`${String(i + 1).padEnd(5)}${r.name.padEnd(22)}${String(r.acceptedPerSecond).padStart(18)}${String(r.deliveredAfterSeconds).padStart(19)}${String(r.peakRssMb).padStart(15)}\n`);
