@@ -1,6 +1,8 @@
 import pino from 'pino';
+import { createPool } from '../../platform/db/pool';
 import { createMetricsRegistry } from '../../platform/metrics/registry';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
+import { startTcpProxy } from '../../test/helpers/tcp-proxy';
 import { IngestMetrics } from '../src/metrics/ingest-metrics';
 import { ReadingIngestService } from '../src/services/reading-ingest-service';
 import { fleetSnapshot } from '../src/stores/fleet-store';
@@ -87,6 +89,32 @@ describe('shared write transactions', () => {
       expect(Number(stored.rows[0].n)).toBe(1);
     } finally {
       await ingest.stop();
+    }
+  });
+
+  it('while the database is unreachable, every request of a shared transaction gets 503 and nothing is written', async () => {
+    const d = await createOrg(db.pool, { sensors: 1 });
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    const pool = createPool(viaProxy.toString(), { max: 4 });
+    const ingest = await startTestIngest(pool, { INGEST_WRITE_CONCURRENCY: '1' });
+    const reading = (i: number) => ({ sensor_id: d.sensors[0], recorded_at: iso(base + 10 * 60_000 + i * 1000), temperature_c: 3 });
+    try {
+      expect((await postReadings(ingest.url, d.key, reading(0))).status).toBe(200); // the key is cached from here on
+      await proxy.cut();
+      const during = await Promise.all([1, 2, 3, 4, 5].map((i) => postReadings(ingest.url, d.key, reading(i))));
+      expect(during.map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
+      expect(during.every((r) => r.headers.get('retry-after'))).toBe(true);
+      await proxy.restore();
+      expect((await postReadings(ingest.url, d.key, reading(6))).status).toBe(200);
+      const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE org_id = $1', [d.orgId]);
+      expect(Number(stored.rows[0].n)).toBe(2);
+    } finally {
+      await ingest.stop();
+      await pool.end();
+      await proxy.close().catch(() => undefined);
     }
   });
 });

@@ -67,6 +67,23 @@ describe('GroupCommit', () => {
     expect(attempts).toEqual([['first'], ['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);
   });
 
+  it('fails the whole batch at once when the error is not about its items', async () => {
+    const attempts: string[][] = [];
+    const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const run = async (items: string[]) => {
+      attempts.push(items);
+      if (items[0] !== 'first') throw down;
+      return items.map((i) => `done:${i}`);
+    };
+    const gc = new GroupCommit(run, { maxInFlight: 1, maxBatchWeight: 100, weight: () => 1, retryAlone: (err) => (err as { code?: string }).code !== 'ECONNREFUSED' });
+    const first = gc.submit('first');
+    const rest = ['x', 'y', 'z'].map((s) => gc.submit(s));
+    expect(await first).toBe('done:first');
+    const settled = await Promise.allSettled(rest);
+    expect(settled.map((s) => (s.status === 'rejected' ? s.reason : s.value))).toEqual([down, down, down]);
+    expect(attempts).toEqual([['first'], ['x', 'y', 'z']]);
+  });
+
   it('rejects a lone item with its own error and keeps serving', async () => {
     const gc = new GroupCommit(async (items: number[]) => items.map((n) => {
       if (n < 0) throw new Error('negative');

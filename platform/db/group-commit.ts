@@ -7,7 +7,8 @@
  *
  * Each submitter gets its own result, and only after the batch holding its item committed.
  * If a batch fails, its items are retried one by one, so one bad item fails alone and the
- * others still commit (a database outage then fails each of them, as it would have anyway).
+ * others still commit, unless `retryAlone` says the error is not about the items (a database
+ * that cannot be reached): then every item of the batch fails at once with it.
  */
 export interface GroupCommitOptions<T> {
   maxInFlight: number;
@@ -16,6 +17,8 @@ export interface GroupCommitOptions<T> {
   weight: (item: T) => number;
   /** Called with each batch's item count, for a histogram. */
   onBatch?: (items: number) => void;
+  /** Whether a failed batch's items are worth retrying one by one (default: always). */
+  retryAlone?: (err: unknown) => boolean;
 }
 
 interface Waiting<T, R> {
@@ -71,8 +74,8 @@ export class GroupCommit<T, R> {
       batch.forEach((w, i) => w.resolve(results[i]));
       return;
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0].reject(err);
+      if (batch.length === 1 || this.opts.retryAlone?.(err) === false) {
+        for (const w of batch) w.reject(err);
         return;
       }
     }

@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GroupCommit } from '../../../platform/db/group-commit';
-import { withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
+import { isConnectionError, withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
 import { UnauthorizedError } from '../../../platform/errors/app-error';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
@@ -103,6 +103,9 @@ export class ReadingIngestService {
       maxBatchWeight: settings.maxReadingsPerWrite,
       weight: (r) => r.valid.length,
       onBatch: (n) => metrics.writeBatchRequests.observe(n),
+      // With the database unreachable, retrying each request alone would only make the
+      // last of them wait for one connection timeout per request before its 503.
+      retryAlone: (err) => !isConnectionError(err),
     });
   }
 
