@@ -262,12 +262,10 @@ export class ReadingIngestService {
    * key looked at again, so the common path pays nothing for the check.
    */
   private async flagRevokedKeys(client: PoolClient, requests: WriteRequest[], outcomes: WriteOutcome[]): Promise<void> {
-    const suspects = requests.filter((req, i) => outcomes[i].unknown.length === req.valid.length).map((req) => req.key.id);
+    const suspects = requests.flatMap((req, i) => (outcomes[i].unknown.length === req.valid.length ? [i] : []));
     if (suspects.length === 0) return;
-    const live = await activeDeviceKeyIds(client, suspects);
-    requests.forEach((req, i) => {
-      if (outcomes[i].unknown.length === req.valid.length && !live.has(req.key.id)) outcomes[i].keyRevoked = true;
-    });
+    const active = await activeDeviceKeyIds(client, suspects.map((i) => requests[i].key.id));
+    for (const i of suspects) if (!active.has(requests[i].key.id)) outcomes[i].keyRevoked = true;
   }
 
   private async evaluate(
