@@ -59,3 +59,8 @@ export function isConnectionError(err: unknown): boolean {
     e.message ?? '',
   );
 }
+
+/** isUniqueViolation: the statement hit a unique constraint (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | undefined)?.code === '23505';
+}

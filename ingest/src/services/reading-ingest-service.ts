@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GroupCommit } from '../../../platform/db/group-commit';
-import { isConnectionError, withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
+import { isConnectionError, isUniqueViolation, withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
 import { UnauthorizedError } from '../../../platform/errors/app-error';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
@@ -12,7 +12,7 @@ import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { activeDeviceKeyIds, touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
 import { saveExcursion, loadLiveExcursions, type LiveExcursions } from '../stores/excursion-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
-import { copyReadings, insertReadings, isUniqueViolation, readingIdentity, type ReadingRow } from '../stores/reading-store';
+import { copyReadings, insertReadings, readingIdentity, type ReadingRow } from '../stores/reading-store';
 import { lockSensorsForKeys, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
 
 export interface IngestResult {

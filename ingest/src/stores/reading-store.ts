@@ -61,11 +61,6 @@ export async function copyReadings(client: PoolClient, rows: ReadingRow[]): Prom
   );
 }
 
-/** isUniqueViolation: the error COPY raises for a reading that is already stored. */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | undefined)?.code === '23505';
-}
-
 /** readingIdentity is a reading's primary key as one string. */
 export function readingIdentity(sensorId: string, recordedAt: Date): string {
   return `${sensorId}@${recordedAt.getTime()}`;
