@@ -12,6 +12,10 @@
  * 3. Ingest's two write paths alone, one transaction per 1,000 rows: INSERT … SELECT FROM
  *    unnest(…) ON CONFLICT DO NOTHING (small batches, re-sent batches) and COPY (big batches).
  * 4. Single-reading requests at a constant 500 requests/s, open loop: p50/p99 latency.
+ *
+ * For 1, 2 and 4 it also prints the CPU time each party spent per unit of work (ingest
+ * processes, PostgreSQL backends, the load generator): unlike the rates, those figures hold
+ * still on a busy machine.
  */
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +31,7 @@ import { migrate } from '../platform/db/migrate';
 import { createPool, type Pool, type PoolClient } from '../platform/db/pool';
 import { PROJECT_ROOT } from '../platform/paths';
 import { freePort } from '../test/helpers/processes';
+import { measureCpu, type CpuSpent } from './cpu-accounting';
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
@@ -101,9 +106,14 @@ function makeRows(sensors: { id: string; ext: string }[], batches: number, start
   return rows;
 }
 
-/** httpBatches posts the rows in batches; bodies are serialised before the clock starts. */
-async function httpBatches(urls: string[], key: string, rows: Row[]): Promise<{ seconds: number; latencies: number[] }> {
-  const batches: { body: string; size: number }[] = [];
+interface Batch {
+  body: string;
+  size: number;
+}
+
+/** requestBodies serialises the batches before anything is timed. */
+function requestBodies(rows: Row[]): Batch[] {
+  const batches: Batch[] = [];
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     batches.push({
@@ -111,6 +121,14 @@ async function httpBatches(urls: string[], key: string, rows: Row[]): Promise<{ 
       size: batch.length,
     });
   }
+  return batches;
+}
+
+/** httpBatches posts the batches over CONCURRENCY request streams. */
+async function httpBatches(urls: string[], key: string, batches: Batch[]): Promise<{ seconds: number; latencies: number[] }> {
+  // node:http rather than fetch: undici's fetch spent ~4 ms of CPU per batch on this machine,
+  // CPU the load generator takes from the two cores the server and PostgreSQL share.
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -120,14 +138,28 @@ async function httpBatches(urls: string[], key: string, rows: Row[]): Promise<{ 
         const url = urls[next % urls.length];
         const batch = batches[next++];
         const t = performance.now();
-        const res = await fetch(`${url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: batch.body });
-        const json = (await res.json()) as { accepted?: number };
+        const res = await post(agent, `${url}/v1/readings`, key, batch.body);
         latencies.push(performance.now() - t);
-        if (res.status !== 200 || json.accepted !== batch.size) throw new Error(`batch refused: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+        const json = JSON.parse(res.body) as { accepted?: number };
+        if (res.status !== 200 || json.accepted !== batch.size) throw new Error(`batch refused: ${res.status} ${res.body.slice(0, 200)}`);
       }
     }),
   );
+  agent.destroy();
   return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function post(agent: Agent, url: string, key: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function copyText(rows: Row[], orgId: string, unitId: string): string {
@@ -238,6 +270,12 @@ async function singleReadings(urls: string[], key: string, sensors: { ext: strin
   return { sent: total, answered: latencies.length, non2xx, errors, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies[latencies.length - 1] };
 }
 
+/** cpuLine: milliseconds of CPU per unit of work, by party. */
+function cpuLine(cpu: CpuSpent, units: number): string {
+  const parts = Object.entries(cpu.processes).map(([party, ms]) => `${party} ${(ms / units).toFixed(2)} ms`);
+  return [...parts, `PostgreSQL ${(cpu.postgres / units).toFixed(2)} ms`].join(', ');
+}
+
 function startIngest(url: string, port: number): ChildProcess {
   return spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
@@ -267,15 +305,17 @@ async function main(): Promise<void> {
     );
     const ingestUrls = ports.map((port) => `http://127.0.0.1:${port}`);
     const rows = makeRows(sensors, BATCHES, Date.now() - 20 * 86_400_000);
-    await httpBatches(ingestUrls, key, makeRows(sensors, 8, Date.now() - 40 * 86_400_000)); // warm-up
+    await httpBatches(ingestUrls, key, requestBodies(makeRows(sensors, 8, Date.now() - 40 * 86_400_000))); // warm-up
+    const bodies = requestBodies(rows);
     await pool.query('TRUNCATE readings');
 
-    const http = await httpBatches(ingestUrls, key, rows);
+    const parties = { ingest: procs.map((p) => p.pid!), generator: [process.pid] };
+    const { result: http, cpu: httpCpu } = await measureCpu(pool, name, parties, () => httpBatches(ingestUrls, key, bodies));
     await pool.query('TRUNCATE readings');
-    const copySeconds = await rawCopy(pool, rows, orgId, unitId);
+    const { result: copySeconds, cpu: copyCpu } = await measureCpu(pool, name, {}, () => rawCopy(pool, rows, orgId, unitId));
     const paths = await writePaths(pool, rows, orgId, unitId);
     await pool.query('TRUNCATE readings');
-    const single = await singleReadings(ingestUrls, key, sensors);
+    const { result: single, cpu: singleCpu } = await measureCpu(pool, name, parties, () => singleReadings(ingestUrls, key, sensors));
 
     const n = rows.length;
     const httpRate = n / http.seconds;
@@ -286,7 +326,9 @@ async function main(): Promise<void> {
       `raw COPY, same rows, same table: ${Math.round(copyRate)} rows/s`,
       `ingest / COPY: ${((100 * httpRate) / copyRate).toFixed(0)} %`,
       `write path alone, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / paths.unnest)} rows/s; COPY (ingest's bulk path) ${Math.round(n / paths.copy)} rows/s`,
+      `  CPU per 1,000 readings: ${cpuLine(httpCpu, n / 1000)}; raw COPY: PostgreSQL ${(copyCpu.postgres / (n / 1000)).toFixed(1)} ms`,
       `single-reading requests, open loop at a constant ${RATE} req/s for ${SECONDS} s: ${single.sent} sent, ${single.answered} answered, ${single.non2xx} non-2xx, ${single.errors} errors; latency from when each was due p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms`,
+      `  CPU per request: ${cpuLine(singleCpu, single.answered)}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
