@@ -39,6 +39,10 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
         '@opentelemetry/instrumentation-pino': { enabled: false },
+        // Spans nobody will see: with no exporter only the HTTP instrumentation is needed (it
+        // hands out the ids log lines carry and propagates traceparent). Express's per-layer
+        // and pg's per-query wrappers would only add CPU to every request.
+        ...(exportsNothing ? { '@opentelemetry/instrumentation-express': { enabled: false }, '@opentelemetry/instrumentation-pg': { enabled: false } } : {}),
       }),
     ],
   });
