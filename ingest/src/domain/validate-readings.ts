@@ -50,30 +50,43 @@ export function extractReadings(body: unknown, limits: Pick<ReadingLimits, 'maxB
   return obj.readings;
 }
 
-function numberField(
-  item: Record<string, unknown>,
-  field: keyof typeof PHYSICAL_RANGES | 'temperature_f',
-  reject: (field: string, reason: string) => void,
-): number | null | undefined {
+/** A problem found in one field: the field and why. */
+type FieldProblem = { field: string; reason: string };
+
+/** numberField: the field's value (null when absent), or the problem with it. */
+function numberField(item: Record<string, unknown>, field: keyof typeof PHYSICAL_RANGES | 'temperature_f'): number | null | FieldProblem {
   const v = item[field];
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    reject(field, 'must be a finite number');
-    return undefined;
-  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) return { field, reason: 'must be a finite number' };
   if (field !== 'temperature_f') {
     const range = PHYSICAL_RANGES[field];
-    if (v < range.min || v > range.max) {
-      reject(field, `must be between ${range.min} and ${range.max}`);
-      return undefined;
-    }
+    if (v < range.min || v > range.max) return { field, reason: `must be between ${range.min} and ${range.max}` };
   }
   return v;
 }
 
+function temperatureOf(item: Record<string, unknown>): number | FieldProblem {
+  const hasC = item.temperature_c !== undefined && item.temperature_c !== null;
+  const hasF = item.temperature_f !== undefined && item.temperature_f !== null;
+  if (hasC && hasF) return { field: 'temperature_c', reason: 'give temperature_c or temperature_f, not both' };
+  if (hasC) return numberField(item, 'temperature_c') as number | FieldProblem;
+  if (!hasF) return { field: 'temperature_c', reason: 'is required (or temperature_f)' };
+  const f = numberField(item, 'temperature_f');
+  if (typeof f !== 'number') return f as FieldProblem;
+  const c = fahrenheitToCelsius(f);
+  const { min, max } = PHYSICAL_RANGES.temperature_c;
+  if (c < min || c > max) return { field: 'temperature_f', reason: `must be between ${(min * 9) / 5 + 32} and ${(max * 9) / 5 + 32}` };
+  return c;
+}
+
+function rejected(index: number, problem: FieldProblem): { rejection: ReadingRejection } {
+  return { rejection: { index, field: problem.field, reason: problem.reason } };
+}
+
 /**
- * validateReading checks one item; it returns the normalised reading or the first problem.
- * `now` is the server's receipt time the timestamp bounds are measured from.
+ * validateReading checks one item; it returns the normalised reading or the first problem,
+ * in field order. `now` is the server's receipt time the timestamp bounds are measured from.
+ * It runs for every reading of every batch, so it allocates nothing but its result.
  */
 export function validateReading(
   raw: unknown,
@@ -81,74 +94,45 @@ export function validateReading(
   now: Date,
   limits: ReadingLimits,
 ): { reading: Reading } | { rejection: ReadingRejection } {
-  let rejection: ReadingRejection | undefined;
-  const reject = (field: string, reason: string) => {
-    rejection ??= { index, field, reason };
-  };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { rejection: { index, field: 'reading', reason: 'must be an object' } };
+    return rejected(index, { field: 'reading', reason: 'must be an object' });
   }
   const item = raw as Record<string, unknown>;
 
   const sensorId = item.sensor_id;
   if (typeof sensorId !== 'string' || sensorId.length < 1 || sensorId.length > 128) {
-    reject('sensor_id', 'must be a string of 1 to 128 characters');
+    return rejected(index, { field: 'sensor_id', reason: 'must be a string of 1 to 128 characters' });
   }
 
-  let recordedAt: Date | undefined;
-  if (typeof item.recorded_at !== 'string' || !RFC3339.test(item.recorded_at)) {
-    reject('recorded_at', 'must be an RFC 3339 timestamp with a time zone');
-  } else {
-    recordedAt = new Date(item.recorded_at);
-    if (Number.isNaN(recordedAt.getTime())) reject('recorded_at', 'is not a valid date');
-    else if (recordedAt.getTime() > now.getTime() + limits.maxFutureSkewSeconds * 1000) {
-      reject('recorded_at', `is more than ${limits.maxFutureSkewSeconds} s ahead of the server clock`);
-    } else if (recordedAt.getTime() < now.getTime() - limits.retentionDays * 86_400_000) {
-      reject('recorded_at', `is older than the ${limits.retentionDays}-day retention`);
-    }
+  const stamp = item.recorded_at;
+  if (typeof stamp !== 'string' || !RFC3339.test(stamp)) return rejected(index, { field: 'recorded_at', reason: 'must be an RFC 3339 timestamp with a time zone' });
+  const recordedAt = new Date(stamp);
+  const at = recordedAt.getTime();
+  if (Number.isNaN(at)) return rejected(index, { field: 'recorded_at', reason: 'is not a valid date' });
+  if (at > now.getTime() + limits.maxFutureSkewSeconds * 1000) {
+    return rejected(index, { field: 'recorded_at', reason: `is more than ${limits.maxFutureSkewSeconds} s ahead of the server clock` });
   }
+  if (at < now.getTime() - limits.retentionDays * 86_400_000) return rejected(index, { field: 'recorded_at', reason: `is older than the ${limits.retentionDays}-day retention` });
 
-  let temperatureC: number | null | undefined;
-  const hasC = item.temperature_c !== undefined && item.temperature_c !== null;
-  const hasF = item.temperature_f !== undefined && item.temperature_f !== null;
-  if (hasC && hasF) reject('temperature_c', 'give temperature_c or temperature_f, not both');
-  else if (hasF) {
-    const f = numberField(item, 'temperature_f', reject);
-    if (typeof f === 'number') {
-      temperatureC = fahrenheitToCelsius(f);
-      const { min, max } = PHYSICAL_RANGES.temperature_c;
-      if (temperatureC < min || temperatureC > max) {
-        reject('temperature_f', `must be between ${(min * 9) / 5 + 32} and ${(max * 9) / 5 + 32}`);
-      }
-    }
-  } else if (hasC) temperatureC = numberField(item, 'temperature_c', reject);
-  else reject('temperature_c', 'is required (or temperature_f)');
-
-  const humidityPct = numberField(item, 'humidity_pct', reject);
-  const batteryPct = numberField(item, 'battery_pct', reject);
+  const temperatureC = temperatureOf(item);
+  if (typeof temperatureC !== 'number') return rejected(index, temperatureC);
+  const humidityPct = numberField(item, 'humidity_pct');
+  if (humidityPct !== null && typeof humidityPct !== 'number') return rejected(index, humidityPct);
+  const batteryPct = numberField(item, 'battery_pct');
+  if (batteryPct !== null && typeof batteryPct !== 'number') return rejected(index, batteryPct);
   const door = item.door_open;
-  if (door !== undefined && door !== null && typeof door !== 'boolean') reject('door_open', 'must be true or false');
+  if (door !== undefined && door !== null && typeof door !== 'boolean') return rejected(index, { field: 'door_open', reason: 'must be true or false' });
 
-  if (rejection) return { rejection };
-  return {
-    reading: {
-      sensorId: sensorId as string,
-      recordedAt: recordedAt as Date,
-      temperatureC: temperatureC as number,
-      humidityPct: humidityPct ?? null,
-      batteryPct: batteryPct ?? null,
-      doorOpen: typeof door === 'boolean' ? door : null,
-    },
-  };
+  return { reading: { sensorId, recordedAt, temperatureC, humidityPct, batteryPct, doorOpen: typeof door === 'boolean' ? door : null } };
 }
 
 /** validateReadings validates every item; one bad reading never spoils the others. */
 export function validateReadings(items: unknown[], now: Date, limits: ReadingLimits): ValidatedBatch {
   const out: ValidatedBatch = { valid: [], rejected: [] };
-  items.forEach((raw, index) => {
-    const r = validateReading(raw, index, now, limits);
+  for (let index = 0; index < items.length; index++) {
+    const r = validateReading(items[index], index, now, limits);
     if ('reading' in r) out.valid.push({ index, reading: r.reading });
     else out.rejected.push(r.rejection);
-  });
+  }
   return out;
 }
