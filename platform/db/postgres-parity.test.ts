@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
+import { sqlLiteral, withFoldedTransaction } from './folded-transaction';
 import { createPool, withTransaction, type Pool } from './pool';
 import { createTestDatabase } from '../../test/helpers/postgres';
 
@@ -88,5 +89,40 @@ describe.each(backends)('the same database code on %s', (_name, open) => {
     );
     await expect(backend.pool.query(`UPDATE audit_log SET actor = 'mallory'`)).rejects.toThrow(/append-only/);
     await expect(backend.pool.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+  });
+
+  test('literals survive the round trip: quotes, backslashes, braces, commas, NULL and the string "NULL"', async () => {
+    const texts = [`it's`, 'back\\slash', 'say "hi"', '{a,b}', 'NULL', null, 'ünï ☃', ''];
+    const { rows } = await backend.pool.query(
+      `SELECT ${sqlLiteral(texts)}::text[] AS texts, ${sqlLiteral([1.5, -0.25, null])}::float8[] AS numbers,
+              ${sqlLiteral([true, false, null])}::boolean[] AS flags, ${sqlLiteral([new Date('2026-11-26T03:04:05.678Z')])}::timestamptz[] AS times,
+              ${sqlLiteral("o'clock")} AS scalar, ${sqlLiteral(null)}::text AS nothing`,
+    );
+    expect(rows[0].texts).toEqual(texts);
+    expect(rows[0].numbers).toEqual([1.5, -0.25, null]);
+    expect(rows[0].flags).toEqual([true, false, null]);
+    expect(rows[0].times.map((t: Date) => t.toISOString())).toEqual(['2026-11-26T03:04:05.678Z']);
+    expect(rows[0].scalar).toBe("o'clock");
+    expect(rows[0].nothing).toBeNull();
+  });
+
+  test('a folded transaction commits both ends together, and a failing last statement undoes the first', async () => {
+    const { pool } = backend;
+    await pool.query('CREATE TABLE folded (v text PRIMARY KEY)');
+    const inserted = await withFoldedTransaction(pool, async (tx) => {
+      const first = await tx.begin<{ v: string }>(`INSERT INTO folded VALUES (${sqlLiteral('a')}) RETURNING v`);
+      await tx.client.query('INSERT INTO folded VALUES ($1)', ['b']);
+      await tx.commit(`INSERT INTO folded VALUES (${sqlLiteral('c')})`);
+      return first.rows.map((r) => r.v);
+    });
+    expect(inserted).toEqual(['a']);
+    await expect(
+      withFoldedTransaction(pool, async (tx) => {
+        await tx.begin(`INSERT INTO folded VALUES (${sqlLiteral('d')})`);
+        await tx.commit(`INSERT INTO folded VALUES (${sqlLiteral('a')})`); // duplicate key
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    const { rows } = await pool.query<{ v: string }>('SELECT v FROM folded ORDER BY v');
+    expect(rows.map((r) => r.v)).toEqual(['a', 'b', 'c']);
   });
 });

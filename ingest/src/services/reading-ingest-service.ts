@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GroupCommit } from '../../../platform/db/group-commit';
-import { isConnectionError, isUniqueViolation, withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
+import { withFoldedTransaction, type FoldedTransaction } from '../../../platform/db/folded-transaction';
+import { isConnectionError, isUniqueViolation, type Pool, type PoolClient } from '../../../platform/db/pool';
 import { UnauthorizedError } from '../../../platform/errors/app-error';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
@@ -10,10 +11,11 @@ import type { SensorRuleSettings } from '../domain/sensor-rules';
 import { validateReadings, type ReadingLimits } from '../domain/validate-readings';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { activeDeviceKeyIds, touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
-import { saveExcursion, loadLiveExcursions, type LiveExcursions } from '../stores/excursion-store';
+import { saveExcursion, type LiveExcursions } from '../stores/excursion-store';
+import { beginIngestWrite, commitIngestWrite, readingIdentity, type SensorSeen } from '../stores/ingest-write-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
-import { copyReadings, insertReadings, readingIdentity, type ReadingRow } from '../stores/reading-store';
-import { lockSensorsForKeys, markSensorsSeen, type SensorInfo, type SensorSeen } from '../stores/sensor-store';
+import { copyReadings, type ReadingRow } from '../stores/reading-store';
+import type { SensorInfo } from '../stores/sensor-store';
 
 export interface IngestResult {
   accepted: number;
@@ -160,11 +162,11 @@ export class ReadingIngestService {
         const readings = requests.reduce((n, r) => n + r.valid.length, 0);
         const bulk = this.settings.copyMinRows > 0 && readings >= this.settings.copyMinRows;
         try {
-          return await withTransaction(this.pool, (client) => this.store(client, requests, bulk));
+          return await withFoldedTransaction(this.pool, (tx) => this.store(tx, requests, bulk));
         } catch (err) {
           if (!bulk || !isUniqueViolation(err)) throw err;
           this.metrics.copyRedone.inc();
-          return await withTransaction(this.pool, (client) => this.store(client, requests, false));
+          return await withFoldedTransaction(this.pool, (tx) => this.store(tx, requests, false));
         }
       } finally {
         span.end();
@@ -172,14 +174,16 @@ export class ReadingIngestService {
     });
   }
 
-  private async store(client: PoolClient, requests: WriteRequest[], bulk: boolean): Promise<WriteOutcome[]> {
-    const wanted = new Map<string, Set<string>>();
-    for (const req of requests) {
-      let ids = wanted.get(req.key.id);
-      if (!ids) wanted.set(req.key.id, (ids = new Set()));
-      for (const { reading } of req.valid) ids.add(reading.sensorId);
-    }
-    const sensors = await lockSensorsForKeys(client, wanted);
+  /**
+   * store runs one write transaction in as few round trips as it can: the first statement
+   * locks the sensors, inserts the readings (unless they go by COPY) and reads the state to
+   * evaluate against; the last updates the sensors and commits (ADR 0012).
+   */
+  private async store(tx: FoldedTransaction, requests: WriteRequest[], bulk: boolean): Promise<WriteOutcome[]> {
+    const start = bulk
+      ? await beginIngestWrite(tx, { pairs: distinctPairs(requests) })
+      : await beginIngestWrite(tx, { readings: requests.flatMap((req) => req.valid.map(({ reading }) => ({ keyId: req.key.id, reading }))) });
+    const { sensors, live } = start;
     const outcomes: WriteOutcome[] = requests.map(() => ({ accepted: 0, duplicates: 0, acceptedReadings: [], unknown: [], keyRevoked: false }));
     const rows: StoredRow[] = [];
     // Instants already taken per sensor id: a reading's identity is (sensor, recorded_at).
@@ -217,18 +221,14 @@ export class ReadingIngestService {
         });
       }
     }
-    await this.flagRevokedKeys(client, requests, outcomes);
+    await this.flagRevokedKeys(tx.client, requests, outcomes);
 
-    const sensorIds = [...taken.keys()];
-    // A separate statement, so its snapshot is taken after the locks were granted (ADR 0010).
-    const live = await loadLiveExcursions(client, sensorIds);
     let isNew: (r: StoredRow) => boolean;
-    if (bulk && rows.length >= this.settings.copyMinRows) {
-      await copyReadings(client, rows);
+    if (bulk) {
+      await copyReadings(tx.client, rows);
       isNew = () => true;
     } else {
-      const inserted = await insertReadings(client, rows);
-      isNew = (r) => inserted.has(readingIdentity(r.sensorId, r.recordedAt));
+      isNew = (r) => start.inserted.has(readingIdentity(r.sensorId, r.recordedAt.getTime()));
     }
 
     const bySensor = new Map<string, Reading[]>();
@@ -248,7 +248,7 @@ export class ReadingIngestService {
     for (const byExternal of sensors.values()) for (const sensor of byExternal.values()) byId.set(sensor.id, sensor);
     await tracer.startActiveSpan('ingest.evaluate', async (span) => {
       try {
-        await this.evaluate(client, sensorIds, byId, live, bySensor, requests);
+        await this.evaluate(tx, [...taken.keys()], byId, live, bySensor, requests);
       } finally {
         span.end();
       }
@@ -258,7 +258,7 @@ export class ReadingIngestService {
 
   /**
    * flagRevokedKeys: a request none of whose sensors resolved may come from a key revoked
-   * since it was authenticated (lockSensorsForKeys ignores revoked keys). Only then is the
+   * since it was authenticated (ingest_begin_write ignores revoked keys). Only then is the
    * key looked at again, so the common path pays nothing for the check.
    */
   private async flagRevokedKeys(client: PoolClient, requests: WriteRequest[], outcomes: WriteOutcome[]): Promise<void> {
@@ -269,7 +269,7 @@ export class ReadingIngestService {
   }
 
   private async evaluate(
-    client: PoolClient,
+    tx: FoldedTransaction,
     sensorIds: string[],
     byId: Map<string, SensorInfo>,
     live: LiveExcursions,
@@ -294,20 +294,31 @@ export class ReadingIngestService {
       late += evaluation.late;
       seen.push({ id: sensorId, evaluatedUntil: evaluation.evaluatedUntil, batteryPct: evaluation.batteryPct });
       const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
-      for (const ex of evaluation.touched) await saveExcursion(client, owner, ex);
+      for (const ex of evaluation.touched) await saveExcursion(tx.client, owner, ex);
       for (const event of evaluation.events) {
         outbox.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
       }
     }
-    await enqueueAlerts(client, outbox);
-    await markSensorsSeen(client, seen);
+    await enqueueAlerts(tx.client, outbox);
     for (const keyId of new Set(requests.map((r) => r.key.id))) {
-      if (this.keyTouch.due(keyId)) await touchDeviceKey(client, keyId);
+      if (this.keyTouch.due(keyId)) await touchDeviceKey(tx.client, keyId);
     }
+    await commitIngestWrite(tx, seen);
     if (late) this.metrics.lateReadings.inc(late);
     if (outbox.length) {
       const orgs = [...new Set(requests.map((r) => r.key.orgSlug))];
       this.logger.info({ orgs, requestIds: requests.map((r) => r.requestId), alerts: outbox.map((o) => o.payload.labels.alertname) }, 'excursion alerts queued');
     }
   }
+}
+
+/** distinctPairs: the (device key, external id) pairs a group names, each once. */
+function distinctPairs(requests: WriteRequest[]): { keyId: string; externalId: string }[] {
+  const pairs: { keyId: string; externalId: string }[] = [];
+  for (const req of new Set(requests.map((r) => r.key.id))) {
+    const ids = new Set<string>();
+    for (const r of requests) if (r.key.id === req) for (const { reading } of r.valid) ids.add(reading.sensorId);
+    for (const externalId of ids) pairs.push({ keyId: req, externalId });
+  }
+  return pairs;
 }

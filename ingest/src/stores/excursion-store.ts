@@ -45,17 +45,19 @@ function fromRow(r: ExcursionRow): Excursion {
 
 export type LiveExcursions = Map<string, Partial<Record<ExcursionKind, Excursion>>>;
 
-/** loadLiveExcursions: the pending and open excursions of the sensors (call under their locks). */
-export async function loadLiveExcursions(client: PoolClient, sensorIds: string[]): Promise<LiveExcursions> {
-  const { rows } = await client.query<ExcursionRow>(
-    `SELECT * FROM excursions WHERE sensor_id = ANY($1::uuid[]) AND state <> 'closed'`,
-    [sensorIds],
-  );
-  const out: LiveExcursions = new Map();
-  for (const r of rows) {
-    const bySensor = out.get(r.sensor_id) ?? {};
-    bySensor[r.kind] = fromRow(r);
-    out.set(r.sensor_id, bySensor);
+const TIMESTAMP_COLUMNS = ['breach_started_at', 'opened_at', 'closed_at', 'peak_at', 'last_reading_at'] as const;
+
+/**
+ * liveExcursionsFromJson reads a sensor's live excursions as PostgreSQL's `to_jsonb(row)`
+ * renders them (ingest_begin_write, migration 0120): timestamps arrive as strings.
+ */
+export function liveExcursionsFromJson(rows: Record<string, unknown>[] | null): Partial<Record<ExcursionKind, Excursion>> {
+  const out: Partial<Record<ExcursionKind, Excursion>> = {};
+  for (const json of rows ?? []) {
+    const row = { ...json } as Record<string, unknown>;
+    for (const column of TIMESTAMP_COLUMNS) if (typeof row[column] === 'string') row[column] = new Date(row[column] as string);
+    const excursion = fromRow(row as unknown as ExcursionRow);
+    out[excursion.kind] = excursion;
   }
   return out;
 }

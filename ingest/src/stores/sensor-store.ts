@@ -18,7 +18,7 @@ export interface SensorInfo {
   evaluatedUntil: Date | null;
 }
 
-interface SensorRow {
+export interface SensorRow {
   id: string;
   org_id: string;
   unit_id: string;
@@ -71,7 +71,7 @@ function thresholdsFor(r: SensorRow): Thresholds {
   };
 }
 
-function toInfo(r: SensorRow): SensorInfo {
+export function toInfo(r: SensorRow): SensorInfo {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -92,38 +92,6 @@ function toInfo(r: SensorRow): SensorInfo {
   };
 }
 
-/** SensorsByKey: sensor by device key id, then by the device's external id. */
-export type SensorsByKey = Map<string, Map<string, SensorInfo>>;
-
-/**
- * lockSensorsForKeys resolves device identifiers within the organization of the device key
- * that sent them, and only while that key is not revoked, so a key revoked after the
- * request was authenticated writes nothing from then on. In the same round trip it locks
- * the sensors' rows (FOR UPDATE, in id order so two transactions never deadlock): that lock
- * serialises excursion evaluation per sensor across every ingest replica, and the state read
- * with it (last_seen_at) is the state under the lock.
- */
-export async function lockSensorsForKeys(client: PoolClient, wanted: Map<string, Set<string>>): Promise<SensorsByKey> {
-  const keyIds: string[] = [];
-  const externalIds: string[] = [];
-  for (const [keyId, ids] of wanted) {
-    for (const id of ids) {
-      keyIds.push(keyId);
-      externalIds.push(id);
-    }
-  }
-  // The same columns as SENSOR_SELECT, from a function whose plan PostgreSQL caches
-  // (migration 0110: planning the seven-way join cost ten times its execution).
-  const { rows } = await client.query<SensorRow & { key_id: string }>('SELECT * FROM ingest_lock_sensors($1::uuid[], $2::text[])', [keyIds, externalIds]);
-  const out: SensorsByKey = new Map();
-  for (const r of rows) {
-    let byExternal = out.get(r.key_id);
-    if (!byExternal) out.set(r.key_id, (byExternal = new Map()));
-    byExternal.set(r.external_id, toInfo(r));
-  }
-  return out;
-}
-
 /** findSensorsById loads sensors for background jobs (offline sweep, re-sends). */
 export async function findSensorsById(client: PoolClient, ids: string[]): Promise<Map<string, SensorInfo>> {
   const { rows } = await client.query<SensorRow>(`${SENSOR_SELECT} WHERE s.id = ANY($1::uuid[])`, [ids]);
@@ -136,21 +104,3 @@ export async function lockSensors(client: PoolClient, sensorIds: string[]): Prom
   await client.query('SELECT id FROM sensors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [sensorIds]);
 }
 
-export interface SensorSeen {
-  id: string;
-  evaluatedUntil: Date | null;
-  batteryPct: number | null;
-}
-
-/** markSensorsSeen records what the server last heard from each sensor, in one statement. */
-export async function markSensorsSeen(client: PoolClient, seen: SensorSeen[]): Promise<void> {
-  if (seen.length === 0) return;
-  await client.query(
-    `UPDATE sensors s SET last_seen_at = greatest(s.last_seen_at, v.evaluated_until),
-            last_battery_pct = coalesce(v.battery_pct, s.last_battery_pct),
-            last_received_at = now()
-     FROM unnest($1::uuid[], $2::timestamptz[], $3::real[]) AS v(id, evaluated_until, battery_pct)
-     WHERE s.id = v.id`,
-    [seen.map((s) => s.id), seen.map((s) => s.evaluatedUntil), seen.map((s) => s.batteryPct)],
-  );
-}
