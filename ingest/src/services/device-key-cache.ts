@@ -4,7 +4,7 @@ import type { DeviceKeyRecord } from '../stores/device-key-store';
  * DeviceKeyCache remembers valid device keys (by their hash) for a few seconds, so a gateway
  * posting every second does not cost a database round trip per request just to
  * authenticate. Revocation still takes effect at once: the write transaction only resolves
- * sensors through keys that are not revoked (lockSensorsForKeys). Unknown and revoked keys
+ * sensors through keys that are not revoked (ingest_begin_write). Unknown and revoked keys
  * are never cached, so a key issued a moment ago works on its first request.
  */
 export class DeviceKeyCache {
