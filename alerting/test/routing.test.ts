@@ -104,6 +104,24 @@ describe('routing core', () => {
     expect(r.opts).toMatchObject({ groupWaitMs: 1000, groupIntervalMs: 300_000 });
   });
 
+  test('groupId is equal exactly when the group labels are', () => {
+    const byTwo = tree('route: {receiver: a, group_by: [a, b]}');
+    const pairs: [Record<string, string>, Record<string, string>][] = [
+      [{ a: '1:x', b: '' }, { a: '1', b: ':x' }],
+      [{ a: '1' }, { a: '1', b: '' }],
+      [{ a: '-' }, { b: '-' }],
+      [{ a: 'x', b: 'y', c: '1' }, { a: 'x', b: 'y', c: '2' }],
+      [{ a: '2:ab' }, { a: '2:a', b: 'b' }],
+    ];
+    for (const [x, y] of pairs) {
+      const sameLabels = labelSetString(byTwo.groupLabels(x)) === labelSetString(byTwo.groupLabels(y));
+      expect(byTwo.groupId(x) === byTwo.groupId(y)).toBe(sameLabels);
+    }
+    const all = tree('route: {receiver: a, group_by: [...]}');
+    expect(all.groupId({ a: '1', b: '2' })).toBe(all.groupId({ b: '2', a: '1' }));
+    expect(all.groupId({ a: '1', b: '2' })).not.toBe(all.groupId({ a: '1' }));
+  });
+
   test('alerts sort by job, then instance, then label set', () => {
     const mk = (labels: Record<string, string>) => ({ labels }) as Alert;
     const sorted = [mk({ a: '1' }), mk({ job: 'b' }), mk({ instance: 'x' }), mk({ job: 'a', instance: 'z' }), mk({ job: 'a', instance: 'y' })].sort(compareAlerts);

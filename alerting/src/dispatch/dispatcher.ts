@@ -11,6 +11,7 @@ export const GROUP_GC_INTERVAL_MS = 30_000;
  * and garbage-collects empty groups every 30 s (so a quick re-fire joins its old group).
  */
 export class Dispatcher {
+  /** Each route's groups by Route.groupId. */
   private readonly groups = new Map<Route, Map<string, AggregationGroup>>();
   private unsubscribe?: () => void;
   private gcTimer: unknown;
@@ -45,30 +46,30 @@ export class Dispatcher {
 
   /** gc removes empty groups. */
   gc(): void {
-    for (const [route, byKey] of this.groups) {
-      for (const [key, g] of byKey) {
+    for (const [route, byId] of this.groups) {
+      for (const [id, g] of byId) {
         if (g.empty()) {
           g.stop();
-          byKey.delete(key);
+          byId.delete(id);
         }
       }
-      if (byKey.size === 0) this.groups.delete(route);
+      if (byId.size === 0) this.groups.delete(route);
     }
   }
 
   private process(alert: StoredAlert): void {
     for (const route of this.route.match(alert.labels)) {
-      const labels = route.groupLabels(alert.labels);
-      const groupKey = `${route.key}:${labelSetString(labels)}`;
-      let byKey = this.groups.get(route);
-      if (!byKey) {
-        byKey = new Map();
-        this.groups.set(route, byKey);
+      let byId = this.groups.get(route);
+      if (!byId) {
+        byId = new Map();
+        this.groups.set(route, byId);
       }
-      let group = byKey.get(groupKey);
+      const id = route.groupId(alert.labels);
+      let group = byId.get(id);
       if (!group) {
-        group = new AggregationGroup(route, labels, groupKey, this.flushFn, this.clock);
-        byKey.set(groupKey, group);
+        const labels = route.groupLabels(alert.labels);
+        group = new AggregationGroup(route, labels, `${route.key}:${labelSetString(labels)}`, this.flushFn, this.clock);
+        byId.set(id, group);
       }
       group.insert(alert);
     }

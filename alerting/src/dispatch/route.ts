@@ -2,6 +2,7 @@ import type { AlertmanagerConfig } from '../config/config';
 import type { RouteConfig } from '../config/route-config';
 import { matchersString, matchesAll, sortMatchers, type Matcher } from '../matcher/matcher';
 import { inheritRouteExtensions, type RouteExtensionOpts } from '../ack/route-extensions';
+import { labelSetString } from '../types/go-quote';
 
 /** RouteOpts are a route's effective settings after inheritance. */
 export interface RouteOpts {
@@ -77,6 +78,21 @@ export class Route {
   walk(visit: (r: Route, depth: number) => void, depth = 0): void {
     visit(this, depth);
     for (const c of this.routes) c.walk(visit, depth + 1);
+  }
+
+  /**
+   * groupId is equal for two label sets exactly when their groupLabels are: cheaper to build
+   * than the group key, so the dispatcher computes that only for a new group. Values are
+   * length-prefixed (they may contain any character) and a missing label is "-".
+   */
+  groupId(labels: Record<string, string>): string {
+    if (this.opts.groupByAll) return labelSetString(labels);
+    let id = '';
+    for (const l of this.opts.groupBy) {
+      const v = labels[l];
+      id += v === undefined ? '-' : `${v.length}:${v}`;
+    }
+    return id;
   }
 
   /** groupLabels picks the labels this route groups by (all of them for `...`). */

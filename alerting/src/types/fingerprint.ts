@@ -2,56 +2,53 @@ import type { LabelSet } from './alert';
 
 const encoder = new TextEncoder();
 
-// FNV-1a 64-bit state in four 16-bit limbs (h0 least significant): every intermediate stays a
-// small integer, which V8 keeps unboxed. Module-level so the hot path allocates nothing.
-let h0 = 0;
-let h1 = 0;
-let h2 = 0;
-let h3 = 0;
+/** HEX[b] is byte b as two lowercase hex digits: uint32 above 2^31 are doubles, whose toString(16) is slow. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
-/** mixByte: hash ^= b; hash *= 0x100000001b3 (limbs 0x01b3, 0, 0x0100, 0). */
-function mixByte(b: number): void {
-  h0 ^= b;
-  const t0 = h0 * 0x1b3;
-  let t1 = h1 * 0x1b3;
-  let t2 = h2 * 0x1b3 + h0 * 0x100;
-  let t3 = h3 * 0x1b3 + h1 * 0x100;
-  t1 += t0 >>> 16;
-  h0 = t0 & 0xffff;
-  t2 += t1 >>> 16;
-  h1 = t1 & 0xffff;
-  t3 += t2 >>> 16;
-  h2 = t2 & 0xffff;
-  h3 = t3 & 0xffff;
-}
-
-function mixString(s: string): void {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      // Rare: hash the UTF-8 bytes of the rest of the string.
-      for (const b of encoder.encode(s.slice(i))) mixByte(b);
-      return;
-    }
-    mixByte(c);
-  }
-}
+const hex8 = (n: number) => HEX[(n >>> 24) & 0xff] + HEX[(n >>> 16) & 0xff] + HEX[(n >>> 8) & 0xff] + HEX[n & 0xff];
 
 /**
  * fingerprint is Prometheus' label-set fingerprint: FNV-1a 64 over the sorted label names
- * and values, each followed by 0xff, as 16 lowercase hex digits (no BigInt on the hot path).
+ * and values, each followed by 0xff, as 16 lowercase hex digits.
+ *
+ * The 64-bit state is two int32 locals (V8 keeps them in registers, unboxed; no BigInt).
+ * Multiplying by the prime 0x100000001b3 is hash * 0x1b3 + (hash << 40) mod 2^64: lo * 0x1b3
+ * is split at 16 bits so each partial product stays a small integer, and its carry and
+ * lo << 8 (the << 40 part) go into the high half.
  */
 export function fingerprint(labels: LabelSet): string {
-  h3 = 0xcbf2;
-  h2 = 0x9ce4;
-  h1 = 0x8422;
-  h0 = 0x2325;
-  for (const name of Object.keys(labels).sort()) {
-    mixString(name);
-    mixByte(0xff);
-    mixString(labels[name]);
-    mixByte(0xff);
+  let hi = 0xcbf29ce4 | 0;
+  let lo = 0x84222325 | 0;
+  const names = Object.keys(labels).sort();
+  // Strings in order: name, value, name, value...; each is followed by the 0xff separator.
+  for (let k = 0; k < names.length * 2; k++) {
+    const s = k & 1 ? labels[names[k >> 1]] : names[k >> 1];
+    let utf8: Uint8Array | undefined;
+    for (let i = 0; i <= s.length; i++) {
+      let b = 0xff;
+      if (i < s.length) {
+        b = s.charCodeAt(i);
+        if (b >= 0x80) {
+          // Rare: hash the UTF-8 bytes of the rest of the string below.
+          utf8 = encoder.encode(s.slice(i));
+          break;
+        }
+      }
+      lo ^= b;
+      const low = (lo & 0xffff) * 0x1b3;
+      const high = (lo >>> 16) * 0x1b3 + (low >>> 16);
+      hi = (Math.imul(hi, 0x1b3) + (high >>> 16) + (lo << 8)) | 0;
+      lo = (high << 16) | (low & 0xffff);
+    }
+    if (utf8) {
+      for (let i = 0; i <= utf8.length; i++) {
+        lo ^= i < utf8.length ? utf8[i] : 0xff;
+        const low = (lo & 0xffff) * 0x1b3;
+        const high = (lo >>> 16) * 0x1b3 + (low >>> 16);
+        hi = (Math.imul(hi, 0x1b3) + (high >>> 16) + (lo << 8)) | 0;
+        lo = (high << 16) | (low & 0xffff);
+      }
+    }
   }
-  const hex = (n: number) => n.toString(16).padStart(4, '0');
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+  return hex8(hi) + hex8(lo);
 }
