@@ -76,6 +76,7 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     logger: logger.child({ component: 'durability' }),
     registry: ctx.registry,
     config: parseDurabilityConfig(ctx.env),
+    alertLogInWorker: !ctx.embeddedDatabase,
   });
   const router = new AlertRouter({
     clock: systemClock,

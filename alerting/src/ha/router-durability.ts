@@ -11,6 +11,7 @@ import type { AlertStore, StoredAlert } from '../provider/alert-store';
 import { SilenceNoticeJob } from '../notices/silence-notice-job';
 import { WatchdogMonitor } from '../notices/watchdog-monitor';
 import { AlertPersistence } from '../store/alert-persistence';
+import { queryLogWriter, WorkerLogWriter, type AlertLogWriter } from '../store/alert-log-writer';
 import { SilenceCache } from '../store/silence-cache';
 import type { Alert } from '../types/alert';
 import type { Clock } from '../types/clock';
@@ -34,6 +35,18 @@ export interface RouterDurabilityOptions {
   logger: Logger;
   registry: Registry;
   config: DurabilityConfig;
+  /**
+   * Append the alert log from a worker thread with a connection of its own (the role does,
+   * except on the embedded database, a single backend shared by the process).
+   */
+  alertLogInWorker?: boolean;
+}
+
+async function openAlertLog(o: RouterDurabilityOptions): Promise<AlertLogWriter> {
+  if (!o.alertLogInWorker) return queryLogWriter(o.pool);
+  const { writer, connectError } = await WorkerLogWriter.open(o.pool);
+  if (connectError) o.logger.warn({ err: connectError.message }, 'the alert log writer could not connect yet; it retries with the first write');
+  return writer;
 }
 
 /**
@@ -53,16 +66,17 @@ export class RouterDurability {
   private constructor(
     private readonly o: RouterDurabilityOptions,
     readonly silenceStore: SilenceCache,
+    private readonly alertLog: AlertLogWriter,
   ) {
     this.replica = o.config.replicaName ?? replicaId();
     this.claims = new SendClaims(o.pool, this.replica, o.registry, o.config.claimLeaseMs);
-    this.persistence = new AlertPersistence(o.pool, o.logger);
+    this.persistence = new AlertPersistence(o.pool, o.logger, alertLog);
     this.retention = new RetentionJob(o.pool, o.config.retention, o.clock, o.logger);
   }
 
-  /** open loads the stored silences; build the router with `silenceStore` afterwards. */
+  /** open loads the stored silences and starts the alert log's writer; build the router with `silenceStore` afterwards. */
   static async open(o: RouterDurabilityOptions): Promise<RouterDurability> {
-    return new RouterDurability(o, await SilenceCache.load(o.pool, o.logger));
+    return new RouterDurability(o, await SilenceCache.load(o.pool, o.logger), await openAlertLog(o));
   }
 
   /**
@@ -142,5 +156,6 @@ export class RouterDurability {
     this.escalator?.stop();
     this.retention.stop();
     await this.committed().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'final write of router state failed'));
+    await this.alertLog.close();
   }
 }

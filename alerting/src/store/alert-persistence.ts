@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AlertStore, StoredAlert } from '../provider/alert-store';
+import type { AlertLogWriter } from './alert-log-writer';
 import { PgAlertStore } from './pg-alert-store';
 import type { Queryable } from './queryable';
 
@@ -54,11 +55,13 @@ export class AlertPersistence {
   private lastFold = 0;
   private readonly db: PgAlertStore;
 
+  /** @param writer appends the log rows (default: through `q`). */
   constructor(
     q: Queryable,
     private readonly logger: Logger,
+    writer?: AlertLogWriter,
   ) {
-    this.db = new PgAlertStore(q);
+    this.db = new PgAlertStore(q, writer);
   }
 
   /** restore puts the stored alerts whose endsAt is after `since` into the provider; call before attach. */

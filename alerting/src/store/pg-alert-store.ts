@@ -1,4 +1,5 @@
 import type { StoredAlert } from '../provider/alert-store';
+import { queryLogWriter, type AlertLogWriter } from './alert-log-writer';
 import type { Queryable } from './queryable';
 
 /**
@@ -20,12 +21,16 @@ const LOGGED = `SELECT l.id AS seq, x.f AS fingerprint, x.l AS labels, x.a AS an
  * updatedAt (on a tie, the later write).
  */
 export class PgAlertStore {
-  constructor(private readonly db: Queryable) {}
+  /** @param writer appends log rows: through `db` unless given (the router's is a worker thread). */
+  constructor(
+    private readonly db: Queryable,
+    private readonly writer: AlertLogWriter = queryLogWriter(db),
+  ) {}
 
   /** append stores merged alerts as one log row; committed when it resolves. */
   async append(alerts: StoredAlert[]): Promise<void> {
     if (alerts.length === 0) return;
-    await this.db.query('INSERT INTO router_alert_log (alerts) VALUES ($1::json)', [
+    await this.writer.append(
       JSON.stringify(
         alerts.map((a) => ({
           f: a.fingerprint,
@@ -38,7 +43,7 @@ export class PgAlertStore {
           t: a.timeout,
         })),
       ),
-    ]);
+    );
   }
 
   /**

@@ -1,0 +1,51 @@
+/**
+ * The alert log's writer thread (issue 4): an append resolves only once its row is committed,
+ * and a failed write is reported to its caller without stopping the writes after it.
+ */
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
+import { createPool, type Pool } from '../../../platform/db/pool';
+import { WorkerLogWriter } from './alert-log-writer';
+
+describe('WorkerLogWriter', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let writer: WorkerLogWriter;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool(db.url, { max: 1, applicationName: 'alert-log-writer-test' });
+    const opened = await WorkerLogWriter.open(pool);
+    expect(opened.connectError).toBeUndefined();
+    writer = opened.writer;
+  });
+  afterAll(async () => {
+    await writer.close();
+    await pool.end();
+    await db.drop();
+  });
+
+  const logged = async () => (await db.pool.query<{ alerts: { f: string }[] }>('SELECT alerts FROM router_alert_log ORDER BY id')).rows.map((r) => r.alerts[0].f);
+
+  it('resolves once the row is visible to other connections', async () => {
+    await writer.append(JSON.stringify([{ f: 'first' }]));
+    expect(await logged()).toEqual(['first']);
+  });
+
+  it('rejects a row the database refuses, and the next write still commits', async () => {
+    await expect(writer.append('not json')).rejects.toThrow(/json/i);
+    await writer.append(JSON.stringify([{ f: 'after-error' }]));
+    expect(await logged()).toContain('after-error');
+  });
+
+  it('after a lost connection, connects again: what it acknowledged is committed, what it failed is not', async () => {
+    await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'alert-log-writer-test' AND pid <> pg_backend_pid()`);
+    // Whether this write meets the dead connection or a new one depends on when the thread learns of it.
+    const during = await writer.append(JSON.stringify([{ f: 'during' }])).then(
+      () => true,
+      () => false,
+    );
+    await writer.append(JSON.stringify([{ f: 'reconnected' }]));
+    const rows = await logged();
+    expect(rows).toContain('reconnected');
+    expect(rows.includes('during')).toBe(during);
+  });
+});

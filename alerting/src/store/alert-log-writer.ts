@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ClientConfig } from 'pg';
+import type { Pool } from '../../../platform/db/pool';
+import { PROJECT_ROOT } from '../../../platform/paths';
+import { APPEND_LOG_ROW, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
+import type { Queryable } from './queryable';
+
+/** AlertLogWriter appends serialised rows to router_alert_log; `append` resolves once the row is committed. */
+export interface AlertLogWriter {
+  append(row: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** queryLogWriter appends on the caller's thread, through `q`. */
+export function queryLogWriter(q: Queryable): AlertLogWriter {
+  return {
+    append: async (row) => {
+      await q.query(APPEND_LOG_ROW, [row]);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The compiled worker script: beside this module in dist/, and under dist/ when running from source (tests). */
+function workerScript(): string {
+  const beside = join(__dirname, 'alert-log-worker.js');
+  return existsSync(beside) ? beside : join(PROJECT_ROOT, 'dist', 'alerting', 'src', 'store', 'alert-log-worker.js');
+}
+
+interface Waiting {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  /** Writes sent to this thread and not answered yet, by id; 0 is its first connection. */
+  waiting: Map<number, Waiting>;
+}
+
+/**
+ * WorkerLogWriter appends from a worker thread with its own connection. The router does all
+ * its request work on one thread; handing the pg driver's share of a write (encoding a row of
+ * hundreds of alerts into the protocol, the socket writes, reading the reply) to a second
+ * thread frees the main one for the next POST. A row still counts as written only once the
+ * worker reports its commit, so a 2xx means committed as before.
+ *
+ * If the thread dies, the writes it held fail (their POSTs get a 5xx and their alerts go out
+ * again with the next write) and the next append starts a new one.
+ */
+export class WorkerLogWriter implements AlertLogWriter {
+  private thread: Thread | undefined;
+  private nextId = 0;
+
+  private constructor(private readonly config: ClientConfig) {}
+
+  /**
+   * open starts the thread with a connection like `pool`'s (its URL, application name and
+   * statement timeout) and waits until it is connected: a thread takes a few hundred
+   * milliseconds to start, which belongs before the router is ready, not in its first POST.
+   * A failed connection is returned for the caller to log; the thread connects again on the
+   * next write.
+   */
+  static async open(pool: Pool): Promise<{ writer: WorkerLogWriter; connectError?: Error }> {
+    const o = pool.options;
+    const writer = new WorkerLogWriter({
+      connectionString: o.connectionString,
+      application_name: o.application_name,
+      statement_timeout: o.statement_timeout,
+      connectionTimeoutMillis: o.connectionTimeoutMillis,
+    });
+    const { waiting } = writer.started();
+    try {
+      await new Promise<void>((resolve, reject) => waiting.set(0, { resolve, reject }));
+      return { writer };
+    } catch (err) {
+      return { writer, connectError: err as Error };
+    }
+  }
+
+  append(row: string): Promise<void> {
+    const id = ++this.nextId;
+    const { worker, waiting } = this.started();
+    const committed = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
+    // Only an outstanding write keeps the process alive.
+    worker.ref();
+    worker.postMessage({ id, row } satisfies LogWriterRequest);
+    return committed;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.thread?.worker;
+    if (!worker) return;
+    this.thread = undefined;
+    const exited = new Promise((r) => worker.once('exit', r));
+    worker.postMessage({ close: true } satisfies LogWriterRequest);
+    await exited;
+  }
+
+  private started(): Thread {
+    if (this.thread) return this.thread;
+    const worker = new Worker(workerScript(), { workerData: this.config });
+    const waiting = new Map<number, Waiting>();
+    worker.on('message', (reply: LogWriterReply) => {
+      const w = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if (reply.error) w?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+      else w?.resolve();
+      if (waiting.size === 0) worker.unref();
+    });
+    const failAll = (err: Error) => {
+      if (this.thread?.worker === worker) this.thread = undefined;
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`alert log writer thread exited with code ${code}`)));
+    this.thread = { worker, waiting };
+    return this.thread;
+  }
+}
