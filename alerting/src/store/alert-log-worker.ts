@@ -1,10 +1,10 @@
 /**
- * The alert log's writer thread (see alert-log-writer.ts): appends each row it is sent over
- * its own connection and answers once it is committed. Loaded as a worker, never imported.
+ * The alert log's writer thread (see alert-log-writer.ts): appends each write it is sent as
+ * one row, over its own connection, and answers once it is committed. Loaded as a worker, never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, type ClientConfig } from 'pg';
-import { APPEND_LOG_ROW, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
+import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
 
 const config = workerData as ClientConfig;
 let client: Promise<Client> | undefined;
@@ -27,8 +27,8 @@ function connected(): Promise<Client> {
   return client;
 }
 
-async function append(row: string): Promise<void> {
-  await (await connected()).query(APPEND_LOG_ROW, [row]);
+async function append(alerts: LogAlert[]): Promise<void> {
+  await (await connected()).query(APPEND_LOG_ROW, [JSON.stringify(alerts)]);
 }
 
 // Connect at once, so the first write does not wait for it; `id: 0` tells the router how that went.
@@ -42,7 +42,7 @@ parentPort!.on('message', (msg: LogWriterRequest) => {
     void (client ?? Promise.resolve(undefined)).then((c) => c?.end()).catch(() => undefined).finally(() => process.exit(0));
     return;
   }
-  append(msg.row).then(
+  append(msg.alerts).then(
     () => parentPort!.postMessage({ id: msg.id } satisfies LogWriterReply),
     (err: Error & { code?: string }) => parentPort!.postMessage({ id: msg.id, error: { message: err.message, code: err.code } } satisfies LogWriterReply),
   );

@@ -4,7 +4,10 @@
  */
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
 import { createPool, type Pool } from '../../../platform/db/pool';
+import type { LogAlert } from './alert-log-protocol';
 import { WorkerLogWriter } from './alert-log-writer';
+
+const alert = (f: string): LogAlert => ({ f, l: { alertname: f }, a: {}, s: 0, e: 1, g: '', u: 0, t: false });
 
 describe('WorkerLogWriter', () => {
   let db: TestDatabase;
@@ -26,24 +29,29 @@ describe('WorkerLogWriter', () => {
   const logged = async () => (await db.pool.query<{ alerts: { f: string }[] }>('SELECT alerts FROM router_alert_log ORDER BY id')).rows.map((r) => r.alerts[0].f);
 
   it('resolves once the row is visible to other connections', async () => {
-    await writer.append(JSON.stringify([{ f: 'first' }]));
+    await writer.append([alert('first')]);
     expect(await logged()).toEqual(['first']);
   });
 
   it('rejects a row the database refuses, and the next write still commits', async () => {
-    await expect(writer.append('not json')).rejects.toThrow(/json/i);
-    await writer.append(JSON.stringify([{ f: 'after-error' }]));
-    expect(await logged()).toContain('after-error');
+    await db.pool.query(`ALTER TABLE router_alert_log ADD CONSTRAINT refuse_test CHECK (alerts::text NOT LIKE '%refused%')`);
+    try {
+      await expect(writer.append([alert('refused')])).rejects.toThrow(/refuse_test/);
+    } finally {
+      await db.pool.query('ALTER TABLE router_alert_log DROP CONSTRAINT refuse_test');
+    }
+    await writer.append([alert('after-error')]);
+    expect(await logged()).toEqual(['first', 'after-error']);
   });
 
   it('after a lost connection, connects again: what it acknowledged is committed, what it failed is not', async () => {
     await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'alert-log-writer-test' AND pid <> pg_backend_pid()`);
     // Whether this write meets the dead connection or a new one depends on when the thread learns of it.
-    const during = await writer.append(JSON.stringify([{ f: 'during' }])).then(
+    const during = await writer.append([alert('during')]).then(
       () => true,
       () => false,
     );
-    await writer.append(JSON.stringify([{ f: 'reconnected' }]));
+    await writer.append([alert('reconnected')]);
     const rows = await logged();
     expect(rows).toContain('reconnected');
     expect(rows.includes('during')).toBe(during);

@@ -4,20 +4,20 @@ import { Worker } from 'node:worker_threads';
 import type { ClientConfig } from 'pg';
 import type { Pool } from '../../../platform/db/pool';
 import { PROJECT_ROOT } from '../../../platform/paths';
-import { APPEND_LOG_ROW, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
+import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
 import type { Queryable } from './queryable';
 
-/** AlertLogWriter appends serialised rows to router_alert_log; `append` resolves once the row is committed. */
+/** AlertLogWriter appends one write's alerts to router_alert_log as a row; `append` resolves once it is committed. */
 export interface AlertLogWriter {
-  append(row: string): Promise<void>;
+  append(alerts: LogAlert[]): Promise<void>;
   close(): Promise<void>;
 }
 
 /** queryLogWriter appends on the caller's thread, through `q`. */
 export function queryLogWriter(q: Queryable): AlertLogWriter {
   return {
-    append: async (row) => {
-      await q.query(APPEND_LOG_ROW, [row]);
+    append: async (alerts) => {
+      await q.query(APPEND_LOG_ROW, [JSON.stringify(alerts)]);
     },
     close: () => Promise.resolve(),
   };
@@ -42,9 +42,9 @@ interface Thread {
 
 /**
  * WorkerLogWriter appends from a worker thread with its own connection. The router does all
- * its request work on one thread; handing the pg driver's share of a write (encoding a row of
- * hundreds of alerts into the protocol, the socket writes, reading the reply) to a second
- * thread frees the main one for the next POST. A row still counts as written only once the
+ * its request work on one thread; handing the serialising and the pg driver's share of a
+ * write (a row of hundreds of alerts: JSON, the protocol, the socket writes, the reply) to a
+ * second thread frees the main one for the next POST. A row still counts as written only once the
  * worker reports its commit, so a 2xx means committed as before.
  *
  * If the thread dies, the writes it held fail (their POSTs get a 5xx and their alerts go out
@@ -80,13 +80,13 @@ export class WorkerLogWriter implements AlertLogWriter {
     }
   }
 
-  append(row: string): Promise<void> {
+  append(alerts: LogAlert[]): Promise<void> {
     const id = ++this.nextId;
     const { worker, waiting } = this.started();
     const committed = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
     // Only an outstanding write keeps the process alive.
     worker.ref();
-    worker.postMessage({ id, row } satisfies LogWriterRequest);
+    worker.postMessage({ id, alerts } satisfies LogWriterRequest);
     return committed;
   }
 

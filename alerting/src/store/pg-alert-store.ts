@@ -31,18 +31,16 @@ export class PgAlertStore {
   async append(alerts: StoredAlert[]): Promise<void> {
     if (alerts.length === 0) return;
     await this.writer.append(
-      JSON.stringify(
-        alerts.map((a) => ({
-          f: a.fingerprint,
-          l: a.labels,
-          a: a.annotations,
-          s: a.startsAt.getTime(),
-          e: a.endsAt.getTime(),
-          g: a.generatorURL,
-          u: a.updatedAt.getTime(),
-          t: a.timeout,
-        })),
-      ),
+      alerts.map((a) => ({
+        f: a.fingerprint,
+        l: a.labels,
+        a: a.annotations,
+        s: a.startsAt.getTime(),
+        e: a.endsAt.getTime(),
+        g: a.generatorURL,
+        u: a.updatedAt.getTime(),
+        t: a.timeout,
+      })),
     );
   }
 
