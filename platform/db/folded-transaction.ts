@@ -1,5 +1,5 @@
 import { escapeLiteral, type QueryResult, type QueryResultRow } from 'pg';
-import type { Pool, PoolClient } from './pool';
+import { withClient, type Pool, type PoolClient } from './pool';
 
 /** A value a folded statement can carry: rendered as a literal, never spliced as SQL. */
 export type SqlValue = string | number | boolean | Date | null;
@@ -42,26 +42,25 @@ export interface FoldedTransaction {
  * transaction with tx.begin and end it with tx.commit. Safe behind PgBouncer's transaction
  * pooling: nothing outlives the transaction.
  */
-export async function withFoldedTransaction<T>(pool: Pool, fn: (tx: FoldedTransaction) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  const tx: FoldedTransaction = {
-    client,
-    async begin<R extends QueryResultRow>(sql: string) {
-      const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult<R>[];
-      return results[1];
-    },
-    async commit(sql?: string) {
-      await client.query(sql ? `${sql}; COMMIT` : 'COMMIT');
-    },
-  };
-  try {
-    return await fn(tx);
-  } catch (err) {
-    // After a failed statement the transaction is aborted but still open (a simple query
-    // stops at its first error); ROLLBACK ends it, and is a harmless no-op otherwise.
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function withFoldedTransaction<T>(pool: Pool, fn: (tx: FoldedTransaction) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    const tx: FoldedTransaction = {
+      client,
+      async begin<R extends QueryResultRow>(sql: string) {
+        const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult<R>[];
+        return results[1];
+      },
+      async commit(sql?: string) {
+        await client.query(sql ? `${sql}; COMMIT` : 'COMMIT');
+      },
+    };
+    try {
+      return await fn(tx);
+    } catch (err) {
+      // After a failed statement the transaction is aborted but still open (a simple query
+      // stops at its first error); ROLLBACK ends it, and is a harmless no-op otherwise.
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }

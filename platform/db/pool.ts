@@ -29,23 +29,43 @@ export function createPool(connectionString: string, opts: PoolOptions = {}): Po
 }
 
 /**
+ * withClient lends fn one client of the pool. pg-pool stops listening for a client's errors
+ * while it is checked out, so a connection lost between two queries would be an unhandled
+ * 'error' event and take the process down; here it fails the unit of work instead (its next
+ * query throws), and the broken client is discarded rather than returned to the pool.
+ */
+export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.off('error', onError);
+    client.release(lost);
+  }
+}
+
+/**
  * withTransaction runs fn inside BEGIN/COMMIT on one client, rolling back on any error.
  * Keep every awaited query of the unit of work on `client`: awaiting another client while
  * this transaction is open deadlocks the embedded database.
  */
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 /** isConnectionError tells a lost or refused database connection from a query error. */
