@@ -49,7 +49,6 @@ interface WriteRequest {
 
 /** StoredRow: a reading on its way into the table, with the request it came from. */
 interface StoredRow extends ReadingRow {
-  reading: Reading;
   request: number;
 }
 
@@ -207,18 +206,7 @@ export class ReadingIngestService {
           continue;
         }
         instants.add(at);
-        rows.push({
-          sensorId: sensor.id,
-          orgId: sensor.orgId,
-          unitId: sensor.unitId,
-          recordedAt: reading.recordedAt,
-          temperatureC: reading.temperatureC,
-          humidityPct: reading.humidityPct,
-          batteryPct: reading.batteryPct,
-          doorOpen: reading.doorOpen,
-          reading,
-          request: i,
-        });
+        rows.push({ sensor, reading, request: i });
       }
     }
     await this.flagRevokedKeys(tx.client, requests, outcomes);
@@ -228,7 +216,7 @@ export class ReadingIngestService {
       await copyReadings(tx.client, rows);
       isNew = () => true;
     } else {
-      isNew = (r) => start.inserted.has(readingIdentity(r.sensorId, r.recordedAt.getTime()));
+      isNew = (r) => start.inserted.has(readingIdentity(r.sensor.id, r.reading.recordedAt.getTime()));
     }
 
     const bySensor = new Map<string, Reading[]>();
@@ -240,8 +228,8 @@ export class ReadingIngestService {
       }
       outcome.accepted++;
       outcome.acceptedReadings.push(r.reading);
-      let list = bySensor.get(r.sensorId);
-      if (!list) bySensor.set(r.sensorId, (list = []));
+      let list = bySensor.get(r.sensor.id);
+      if (!list) bySensor.set(r.sensor.id, (list = []));
       list.push(r.reading);
     }
     const byId = new Map<string, SensorInfo>();

@@ -2,16 +2,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from '../../../platform/db/pool';
+import type { Reading } from '../domain/reading';
 
+/** ReadingRow: a validated reading and the sensor it was resolved to. */
 export interface ReadingRow {
-  sensorId: string;
-  orgId: string;
-  unitId: string;
-  recordedAt: Date;
-  temperatureC: number;
-  humidityPct: number | null;
-  batteryPct: number | null;
-  doorOpen: boolean | null;
+  sensor: { id: string; orgId: string; unitId: string };
+  reading: Reading;
 }
 
 /**
@@ -20,13 +16,14 @@ export interface ReadingRow {
  * transaction's now(): the server's receipt time. COPY has no ON CONFLICT: a
  * reading that is already stored fails the whole statement with unique_violation (23505),
  * which aborts the transaction, and the caller redoes the batch through ingest_begin_write's
- * INSERT … ON CONFLICT (see ReadingIngestService). Rows must be distinct within the batch. Every value written here is
- * a uuid, an ISO timestamp, a finite number, a boolean or NULL, so none needs escaping.
+ * INSERT … ON CONFLICT (see ReadingIngestService). Rows must be distinct within
+ * the batch. Every value written here is a uuid, an ISO timestamp, a finite number, a boolean
+ * or NULL, so none needs escaping.
  */
 export async function copyReadings(client: PoolClient, rows: ReadingRow[]): Promise<void> {
   let text = '';
-  for (const r of rows) {
-    text += `${r.sensorId}\t${r.recordedAt.toISOString()}\t${r.orgId}\t${r.unitId}\t${r.temperatureC}\t${r.humidityPct ?? '\\N'}\t${r.batteryPct ?? '\\N'}\t${r.doorOpen ?? '\\N'}\n`;
+  for (const { sensor, reading: r } of rows) {
+    text += `${sensor.id}\t${r.recordedAt.toISOString()}\t${sensor.orgId}\t${sensor.unitId}\t${r.temperatureC}\t${r.humidityPct ?? '\\N'}\t${r.batteryPct ?? '\\N'}\t${r.doorOpen ?? '\\N'}\n`;
   }
   await pipeline(
     Readable.from([text]),
