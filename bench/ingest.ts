@@ -23,7 +23,6 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Agent, request as httpRequest } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateDeviceKey } from '../platform/contracts/device-key';
@@ -32,6 +31,7 @@ import { createPool, type Pool, type PoolClient } from '../platform/db/pool';
 import { PROJECT_ROOT } from '../platform/paths';
 import { freePort } from '../test/helpers/processes';
 import { measureCpu, type CpuSpent } from './cpu-accounting';
+import { openLoop, type OpenLoopResult } from './open-loop-http';
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
@@ -220,54 +220,41 @@ async function writePaths(pool: Pool, rows: Row[], orgId: string, unitId: string
 
 /**
  * singleReadings sends one reading per request at a constant RATE requests/s for SECONDS, open
- * loop (wrk2-style): request i is due at start + i / RATE whatever the answers to earlier ones,
- * over as many keep-alive connections as are needed, and its latency is measured from when it
- * was due, so a client that falls behind counts against the server, not in its favour.
- * (autocannon's overallRate is not used: each connection sends its per-second quota back to
- * back at the top of every second, so it measures bursts of 20 concurrent requests, and its
- * coordinated-omission correction assumes a 1 ms interval.) With several replicas requests go
- * to them in turn.
+ * loop (wrk2-style, bench/open-loop-http.ts): request i is due at start + i / RATE whatever the
+ * answers to earlier ones, over as many keep-alive connections as are needed, and its latency
+ * is measured from when it was due, so a client that falls behind counts against the server,
+ * not in its favour. (autocannon's overallRate is not used: each connection sends its
+ * per-second quota back to back at the top of every second, so it measures bursts of 20
+ * concurrent requests, and its coordinated-omission correction assumes a 1 ms interval.) With
+ * several replicas requests go to them in turn.
  */
-async function singleReadings(urls: string[], key: string, sensors: { ext: string }[]) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+async function singleReadings(ports: number[], key: string, sensors: { ext: string }[]) {
   const start = Date.now() - 3_600_000;
   const total = RATE * SECONDS;
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  const send = (i: number, due: number) =>
-    new Promise<void>((resolve) => {
+  // Every request's bytes are built before the clock starts.
+  const requests = ports.map((port, replica) =>
+    Array.from({ length: Math.floor(total / ports.length) }, (_, n) => {
+      const i = n * ports.length + replica;
       const body = JSON.stringify({ sensor_id: sensors[i % sensors.length].ext, recorded_at: new Date(start + i).toISOString(), temperature_c: 3.5 });
-      const req = httpRequest(
-        `${urls[i % urls.length]}/v1/readings`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - due);
-            if (res.statusCode !== 200) non2xx++;
-            resolve();
-          });
-        },
+      return Buffer.from(
+        `POST /v1/readings HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const inFlight: Promise<void>[] = [];
-  const began = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = began + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait >= 1) await sleep(wait);
-    inFlight.push(send(i, due));
-  }
-  await Promise.all(inFlight);
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { sent: total, answered: latencies.length, non2xx, errors, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies[latencies.length - 1] };
+    }),
+  );
+  const results = await Promise.all(
+    ports.map((port, replica) => openLoop({ host: '127.0.0.1', port, rate: RATE / ports.length, total: requests[replica].length, request: (n) => requests[replica][n] })),
+  );
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const sum = (f: (r: OpenLoopResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  return {
+    sent: sum((r) => r.sent),
+    answered: sum((r) => r.answered),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    max: latencies[latencies.length - 1],
+  };
 }
 
 /** cpuLine: milliseconds of CPU per unit of work, by party. */
@@ -315,7 +302,7 @@ async function main(): Promise<void> {
     const { result: copySeconds, cpu: copyCpu } = await measureCpu(pool, name, {}, () => rawCopy(pool, rows, orgId, unitId));
     const paths = await writePaths(pool, rows, orgId, unitId);
     await pool.query('TRUNCATE readings');
-    const { result: single, cpu: singleCpu } = await measureCpu(pool, name, parties, () => singleReadings(ingestUrls, key, sensors));
+    const { result: single, cpu: singleCpu } = await measureCpu(pool, name, parties, () => singleReadings(ports, key, sensors));
 
     const n = rows.length;
     const httpRate = n / http.seconds;
