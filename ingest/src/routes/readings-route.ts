@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
@@ -22,7 +21,7 @@ export interface ReadingsRouteOptions {
   deviceKeyCacheSeconds: number;
 }
 
-type Locals = { deviceKey: DeviceKeyRecord; requestId: string };
+type Locals = { deviceKey: DeviceKeyRecord };
 
 /**
  * readingsRouter serves POST /v1/readings. Order matters: authenticate (401 before anything
@@ -35,8 +34,6 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
 
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const requestId = (req.get('x-request-id') ?? '').slice(0, 100) || randomUUID();
-      res.set('X-Request-Id', requestId);
       const header = req.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new UnauthorizedError('Authorization: Bearer <device key> required');
@@ -45,7 +42,6 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
       const key = await keys.get(keyHash, () => findDeviceKey(opts.pool, keyHash));
       if (!key || key.revoked) throw new UnauthorizedError('unknown or revoked device key');
       (res.locals as Locals).deviceKey = key;
-      (res.locals as Locals).requestId = requestId;
       next();
     } catch (err) {
       next(err);
@@ -79,7 +75,8 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
     express.json({ limit: opts.maxBodyBytes, strict: false }),
     async (req: Request, res: Response, next: NextFunction) => {
       const started = process.hrtime.bigint();
-      const { deviceKey, requestId } = res.locals as Locals;
+      const { deviceKey } = res.locals as Locals;
+      const { requestId } = req; // set, validated and echoed by the request logger
       let outcome = 'error';
       try {
         const body = req.body as unknown;
