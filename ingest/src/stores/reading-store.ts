@@ -21,6 +21,7 @@ export interface ReadingRow {
  * or NULL, so none needs escaping.
  */
 export async function copyReadings(client: PoolClient, rows: ReadingRow[]): Promise<void> {
+  if (rows.length === 0) return;
   let text = '';
   for (const { sensor, reading: r } of rows) {
     text += `${sensor.id}\t${r.recordedAt.toISOString()}\t${sensor.orgId}\t${sensor.unitId}\t${r.temperatureC}\t${r.humidityPct ?? '\\N'}\t${r.batteryPct ?? '\\N'}\t${r.doorOpen ?? '\\N'}\n`;
