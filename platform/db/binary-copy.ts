@@ -1,0 +1,100 @@
+/**
+ * BinaryCopyWriter builds the body of a `COPY … FROM STDIN WITH (FORMAT binary)`: PostgreSQL's
+ * documented binary copy format (signature, flags, header extension, then per row a field
+ * count and each field as a length-prefixed big-endian value, and a -1 trailer). It exists
+ * for ingest's bulk path: building the text format cost ~2 ms of CPU per 1,000 readings
+ * (timestamps through toISOString, uuids and numbers through strings) and made PostgreSQL
+ * parse them back; the binary encoding costs about a tenth of that. Each value must match
+ * its column's type exactly (binary COPY does no casts).
+ */
+export class BinaryCopyWriter {
+  private static readonly SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+  /** PostgreSQL's epoch, 2000-01-01 UTC, in Unix milliseconds. */
+  private static readonly PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+
+  private buffer: Buffer;
+  private offset = 0;
+  /** uuid text → its 16 bytes: the same few sensor, organization and unit ids repeat. */
+  private readonly uuids = new Map<string, Buffer>();
+
+  constructor(expectedRows: number, bytesPerRow = 128) {
+    this.buffer = Buffer.allocUnsafe(19 + expectedRows * bytesPerRow + 2);
+    this.offset = BinaryCopyWriter.SIGNATURE.copy(this.buffer, 0);
+    this.offset = this.buffer.writeInt32BE(0, this.offset); // flags: no OIDs
+    this.offset = this.buffer.writeInt32BE(0, this.offset); // no header extension
+  }
+
+  row(fields: number): this {
+    this.reserve(2);
+    this.offset = this.buffer.writeInt16BE(fields, this.offset);
+    return this;
+  }
+
+  uuid(value: string): this {
+    let bytes = this.uuids.get(value);
+    if (!bytes) {
+      const hex = value.replace(/-/g, '');
+      if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new TypeError(`not a uuid: ${value}`);
+      this.uuids.set(value, (bytes = Buffer.from(hex, 'hex')));
+    }
+    this.reserve(20);
+    this.offset = this.buffer.writeInt32BE(16, this.offset);
+    this.offset += bytes.copy(this.buffer, this.offset);
+    return this;
+  }
+
+  /** timestamptz: microseconds since 2000-01-01 UTC as a signed 64-bit integer. */
+  timestamptz(value: Date): this {
+    const micros = (value.getTime() - BinaryCopyWriter.PG_EPOCH_MS) * 1000; // exact below 2^53
+    const high = Math.floor(micros / 0x1_0000_0000);
+    this.reserve(12);
+    this.offset = this.buffer.writeInt32BE(8, this.offset);
+    this.offset = this.buffer.writeInt32BE(high, this.offset);
+    this.offset = this.buffer.writeUInt32BE(micros - high * 0x1_0000_0000, this.offset);
+    return this;
+  }
+
+  float8(value: number | null): this {
+    if (value === null) return this.null();
+    this.reserve(12);
+    this.offset = this.buffer.writeInt32BE(8, this.offset);
+    this.offset = this.buffer.writeDoubleBE(value, this.offset);
+    return this;
+  }
+
+  float4(value: number | null): this {
+    if (value === null) return this.null();
+    this.reserve(8);
+    this.offset = this.buffer.writeInt32BE(4, this.offset);
+    this.offset = this.buffer.writeFloatBE(value, this.offset);
+    return this;
+  }
+
+  bool(value: boolean | null): this {
+    if (value === null) return this.null();
+    this.reserve(5);
+    this.offset = this.buffer.writeInt32BE(1, this.offset);
+    this.offset = this.buffer.writeUInt8(value ? 1 : 0, this.offset);
+    return this;
+  }
+
+  /** The finished body, trailer included. */
+  finish(): Buffer {
+    this.reserve(2);
+    this.offset = this.buffer.writeInt16BE(-1, this.offset);
+    return this.buffer.subarray(0, this.offset);
+  }
+
+  private null(): this {
+    this.reserve(4);
+    this.offset = this.buffer.writeInt32BE(-1, this.offset);
+    return this;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.offset + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + bytes));
+    this.buffer.copy(grown, 0, 0, this.offset);
+    this.buffer = grown;
+  }
+}
