@@ -1,4 +1,5 @@
 import { ALERTING_DEFAULT_PORT, DEFAULT_CONFIG_FILE, startAlerting } from '../../alerting/src/alerting-role';
+import { compileEagerly } from '../../alerting/src/jit-tuning';
 import { loadConfigFile } from '../../alerting/src/config/config';
 import { ConfigFileError } from '../../alerting/src/config/config-file-error';
 import { parseDuration } from '../../alerting/src/config/duration';
@@ -49,6 +50,7 @@ Environment:
   DATABASE_URL, DATABASE_URL_FILE  PostgreSQL (readiness); unset = embedded
   LOG_LEVEL                        trace|debug|info|warn|error (default info)`,
   async run(argv, env) {
+    compileEagerly();
     const { rest, cluster } = splitClusterFlags(argv);
     const { values } = parseFlags(rest, {
       'config.file': { type: 'string' },
