@@ -20,6 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -284,6 +285,7 @@ function startIngest(url: string, port: number): ChildProcess {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0];
   const name = `freshtrack_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const url = dbUrl(name);
@@ -324,7 +326,7 @@ async function main(): Promise<void> {
     const httpRate = n / http.seconds;
     const copyRate = n / Math.min(textSeconds, binarySeconds);
     const lines = [
-      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS} sensors, ${CONCURRENCY} concurrent requests, ${REPLICAS} ingest process${REPLICAS > 1 ? 'es' : ''})`,
+      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS} sensors, ${CONCURRENCY} concurrent requests, ${REPLICAS} ingest process${REPLICAS > 1 ? 'es' : ''}); load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
       `HTTP ingest, batches of ${BATCH}: ${Math.round(httpRate)} readings/s; request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
       `raw COPY, same rows, same table: text ${Math.round(n / textSeconds)} rows/s, binary ${Math.round(n / binarySeconds)} rows/s`,
       `ingest / COPY (the faster format): ${((100 * httpRate) / copyRate).toFixed(0)} %`,
