@@ -13,7 +13,15 @@ import { imageViolations, productionViolations, secretViolations, type ComposeMo
  */
 const run = promisify(execFile);
 const DOCKER = join(PROJECT_ROOT, 'docker');
-const ENV = { ...process.env, FRESHTRACK_DOMAIN: 'freshtrack.example.com', ACME_EMAIL: 'ops@example.com', FRESHTRACK_VERSION: '1.2.3' };
+const ENV = {
+  ...process.env,
+  FRESHTRACK_DOMAIN: 'freshtrack.example.com',
+  ACME_EMAIL: 'ops@example.com',
+  FRESHTRACK_VERSION: '1.2.3',
+  // What scripts/deploy-digitalocean.sh writes into docker/.env on the Droplet.
+  FRESHTRACK_RECORDS_DB_ADDRESS: 'db-postgresql-fra1-1234.db.ondigitalocean.com:25060',
+  FRESHTRACK_RECORDS_DB_NAME: 'defaultdb',
+};
 
 async function composeConfig(...files: string[]): Promise<ComposeModel> {
   const args = files.flatMap((f) => ['-f', f]);
@@ -69,6 +77,21 @@ describe('docker compose files', () => {
     expect(Object.keys(running.services)).not.toContain('postgres');
     expect(productionViolations(running)).toEqual([]);
     expect(secretViolations(digitalocean)).toEqual([]);
+  });
+
+  test("Grafana's records datasource reads the local postgres service, or on DigitalOcean the managed cluster over TLS", () => {
+    const records = (model: ComposeModel) => {
+      const env = model.services.grafana.environment as Record<string, string>;
+      return { address: env.FRESHTRACK_RECORDS_DB_ADDRESS, database: env.FRESHTRACK_RECORDS_DB_NAME, sslmode: env.FRESHTRACK_RECORDS_DB_SSLMODE };
+    };
+    expect(records(base)).toEqual({ address: 'postgres:5432', database: 'freshtrack', sslmode: 'disable' });
+    expect(records(digitalocean)).toEqual({ address: ENV.FRESHTRACK_RECORDS_DB_ADDRESS, database: 'defaultdb', sslmode: 'require' });
+  });
+
+  test('the DigitalOcean variant refuses to resolve without the managed cluster for Grafana', async () => {
+    const { FRESHTRACK_RECORDS_DB_ADDRESS: _address, ...withoutAddress } = ENV;
+    const args = ['--project-directory', DOCKER, '-f', 'compose.yaml', '-f', 'compose.prod.yaml', '-f', 'compose.digitalocean.yaml', 'config'];
+    await expect(run('docker-compose', args, { cwd: DOCKER, env: withoutAddress })).rejects.toMatchObject({ stderr: expect.stringContaining('host:port of the managed PostgreSQL cluster') });
   });
 
   test('no secret in any environment value of any file, and every image pinned', () => {

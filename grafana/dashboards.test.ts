@@ -37,7 +37,9 @@ describe('grafana provisioning', () => {
   test('PostgreSQL is read as the read-only role, its password a Docker secret file, never a literal', () => {
     const pg = datasources.find((d) => d.uid === POSTGRES_DATASOURCE.uid)!;
     expect(pg.user).toBe('freshtrack_grafana');
-    expect(pg.jsonData!.database).toBe('freshtrack');
+    // Where the database is comes from the compose file (docker/compose.test.ts checks both).
+    expect(pg.url).toBe('${FRESHTRACK_RECORDS_DB_ADDRESS}');
+    expect(pg.jsonData).toMatchObject({ database: '${FRESHTRACK_RECORDS_DB_NAME}', sslmode: '${FRESHTRACK_RECORDS_DB_SSLMODE}' });
     expect(pg.secureJsonData).toEqual({ password: '$__file{/run/secrets/grafana_postgres_password}' });
     const role = readFileSync(join(PROJECT_ROOT, 'docker', 'postgres', 'grafana-readonly.sql'), 'utf8');
     expect(role).toContain('CREATE ROLE freshtrack_grafana');

@@ -80,6 +80,7 @@ configure_database() {
     run doctl databases connection "$DO_DATABASE_ID" --format Host,Port,User,Password,Database --no-header
     echo "would write: /etc/freshtrack/pgbouncer.ini (docker/pgbouncer/pgbouncer.ini, backend = managed host, server_tls_sslmode = require)"
     echo "would write: /etc/freshtrack/secrets/{database_url,pgbouncer_userlist} (mode 600)"
+    echo "would set: FRESHTRACK_RECORDS_DB_ADDRESS, FRESHTRACK_RECORDS_DB_NAME in ${REMOTE_DIR}/docker/.env (Grafana's records datasource)"
     return 0
   fi
   local host port user password database ini
@@ -90,6 +91,9 @@ configure_database() {
   ssh -o BatchMode=yes "$TARGET" 'install -d -m 700 /etc/freshtrack/secrets && cat > /etc/freshtrack/pgbouncer.ini' <<<"$ini"
   ssh -o BatchMode=yes "$TARGET" 'umask 077 && cat > /etc/freshtrack/secrets/pgbouncer_userlist' <<<"\"${user}\" \"${password}\""
   ssh -o BatchMode=yes "$TARGET" 'umask 077 && cat > /etc/freshtrack/secrets/database_url' <<<"postgres://${user}:${password}@pgbouncer:6432/${database}"
+  # Grafana's records datasource reads the cluster directly, over TLS (compose.digitalocean.yaml).
+  ssh -o BatchMode=yes "$TARGET" "touch $REMOTE_DIR/docker/.env && sed -i '/^FRESHTRACK_RECORDS_DB_\(ADDRESS\|NAME\)=/d' $REMOTE_DIR/docker/.env && cat >> $REMOTE_DIR/docker/.env" \
+    <<<"FRESHTRACK_RECORDS_DB_ADDRESS=${host}:${port}"$'\n'"FRESHTRACK_RECORDS_DB_NAME=${database}"
 }
 configure_database
 
