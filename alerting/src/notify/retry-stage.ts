@@ -5,13 +5,18 @@ import type { Clock } from '../types/clock';
 import { NotifyError, type Notifier } from './notifier';
 import type { FlushContext, Stage } from './stage';
 
-/** NotifyMetrics receives per-attempt outcomes (wired to the alertmanager_notification* series). */
+/**
+ * NotifyMetrics receives outcomes as Alertmanager counts them: a notification is one pass of
+ * the retry stage, however many requests (attempts) it takes; it fails when the stage gives up.
+ */
 export interface NotifyMetrics {
-  attempt(integration: string, seconds: number): void;
-  failed(integration: string, reason: string): void;
+  notification(integration: string): void;
+  notificationFailed(integration: string, reason: string): void;
+  request(integration: string, seconds: number): void;
+  requestFailed(integration: string): void;
 }
 
-export const noMetrics: NotifyMetrics = { attempt: () => undefined, failed: () => undefined };
+export const noMetrics: NotifyMetrics = { notification: () => undefined, notificationFailed: () => undefined, request: () => undefined, requestFailed: () => undefined };
 
 /** Backoff follows cenkalti/backoff's defaults as Alertmanager uses them. */
 const INITIAL_MS = 500;
@@ -60,6 +65,8 @@ export class RetryStage implements Stage {
       span.setAttributes({ receiver: ctx.receiver, integration: `${name}[${this.integrationIndex}]`, 'alerts.count': sent.length });
       let interval = INITIAL_MS;
       let lastError: Error | undefined;
+      let failureReason = 'other';
+      this.metrics.notification(name);
       try {
         for (let attempt = 1; ; attempt++) {
           if (ctx.signal?.aborted) {
@@ -68,12 +75,13 @@ export class RetryStage implements Stage {
           const started = performance.now();
           try {
             await this.notifier.notify(notifyCtx, sent);
-            this.metrics.attempt(name, (performance.now() - started) / 1000);
+            this.metrics.request(name, (performance.now() - started) / 1000);
             return [ctx, alerts];
           } catch (err) {
-            this.metrics.attempt(name, (performance.now() - started) / 1000);
+            this.metrics.request(name, (performance.now() - started) / 1000);
+            this.metrics.requestFailed(name);
             const e = err instanceof NotifyError ? err : new NotifyError((err as Error).message, false, 'other');
-            this.metrics.failed(name, e.reason);
+            failureReason = e.reason;
             if (!e.retryable) {
               throw new Error(`${ctx.receiver}/${name}[${this.integrationIndex}]: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${e.message}`);
             }
@@ -87,6 +95,7 @@ export class RetryStage implements Stage {
           await sleep(this.clock, jittered, ctx.signal);
         }
       } catch (err) {
+        this.metrics.notificationFailed(name, failureReason);
         span.recordException(err as Error);
         throw err;
       } finally {

@@ -11,6 +11,8 @@ export class RouterMetrics implements NotifyMetrics {
   readonly alertsInvalid: Counter;
   readonly notifications: Counter<'integration'>;
   readonly notificationsFailed: Counter<'integration' | 'reason'>;
+  readonly requests: Counter<'integration'>;
+  readonly requestsFailed: Counter<'integration'>;
   readonly latency: Histogram<'integration'>;
   readonly configHash: Gauge;
   readonly reloadSuccess: Gauge;
@@ -50,6 +52,18 @@ export class RouterMetrics implements NotifyMetrics {
       labelNames: ['integration', 'reason'],
       registers,
     });
+    this.requests = new Counter({
+      name: 'alertmanager_notification_requests_total',
+      help: 'The total number of attempted notification requests.',
+      labelNames: ['integration'],
+      registers,
+    });
+    this.requestsFailed = new Counter({
+      name: 'alertmanager_notification_requests_failed_total',
+      help: 'The total number of failed notification requests.',
+      labelNames: ['integration'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'alertmanager_notification_latency_seconds',
       help: 'The latency of notifications in seconds.',
@@ -76,17 +90,27 @@ export class RouterMetrics implements NotifyMetrics {
     for (const integration of integrations) {
       this.notifications.inc({ integration }, 0);
       for (const reason of FAILURE_REASONS) this.notificationsFailed.inc({ integration, reason }, 0);
+      this.requests.inc({ integration }, 0);
+      this.requestsFailed.inc({ integration }, 0);
       this.latency.zero({ integration });
     }
     for (const status of ['firing', 'resolved']) this.alertsReceived.inc({ status }, 0);
   }
 
-  attempt(integration: string, seconds: number): void {
+  notification(integration: string): void {
     this.notifications.inc({ integration });
+  }
+
+  notificationFailed(integration: string, reason: string): void {
+    this.notificationsFailed.inc({ integration, reason });
+  }
+
+  request(integration: string, seconds: number): void {
+    this.requests.inc({ integration });
     this.latency.observe({ integration }, seconds);
   }
 
-  failed(integration: string, reason: string): void {
-    this.notificationsFailed.inc({ integration, reason });
+  requestFailed(integration: string): void {
+    this.requestsFailed.inc({ integration });
   }
 }
