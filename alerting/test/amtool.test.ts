@@ -155,6 +155,18 @@ describe('amtool against the real Alertmanager and freshtrack alerting', () => {
     expect({ code: ours.code, out: ours.out }).toEqual({ code: real.code, out: real.out });
   });
 
+  test.each([
+    [['team=x', 'env=prod', 'severity=y']],
+    [['service=web', 'instance=db1']],
+    [['service=memcache']],
+  ])('freshtrack routes test --tree %j draws what amtool config routes test --tree draws', async (labels) => {
+    const file = routers[0].configFile;
+    const real = await run('/usr/bin/amtool', ['config', 'routes', 'test', '--tree', `--config.file=${file}`, ...labels]);
+    const ours = await run(process.execPath, [join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'routes', 'test', '--tree', `--config.file=${file}`, ...labels]);
+    expect(real.out).toMatch(/^Matching routes:\n\.\n└── default-route/);
+    expect({ code: ours.code, out: ours.out }).toEqual({ code: real.code, out: real.out });
+  });
+
   test('routes test --verify.receivers exits like amtool', async () => {
     const file = routers[0].configFile;
     for (const expected of ['team-x,team-x', 'default']) {

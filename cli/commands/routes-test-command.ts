@@ -5,6 +5,7 @@ import { MatcherParseError, parseMatcher } from '../../alerting/src/matcher/pars
 import { ConfigError } from '../../platform/config/config-error';
 import { parseFlags } from '../../platform/config/flags';
 import type { Command } from '../command';
+import { matchingTree } from './routing-tree';
 
 /** routeReceivers lists the receivers an alert with `labels` is routed to, as amtool prints them. */
 export function routeReceivers(route: Route, labels: Record<string, string>): string[] {
@@ -14,12 +15,13 @@ export function routeReceivers(route: Route, labels: Record<string, string>): st
 export const routesTestCommand: Command = {
   name: 'routes test',
   summary: 'Print the receivers an alert with the given labels is routed to (like amtool config routes test)',
-  help: `Usage: freshtrack routes test --config.file=PATH [--verify.receivers=a,b] label=value…
+  help: `Usage: freshtrack routes test --config.file=PATH [--tree] [--verify.receivers=a,b] label=value…
 
-Prints the receiver of every matching route, comma-separated, in route order. With
---verify.receivers it prints a warning and exits 1 when they differ.`,
+Prints the receiver of every matching route, comma-separated, in route order; --tree first
+draws the matching part of the routing tree. With --verify.receivers it prints a warning and
+exits 1 when they differ.`,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, { 'config.file': { type: 'string' }, 'verify.receivers': { type: 'string' } }, true);
+    const { values, positionals } = parseFlags(argv, { 'config.file': { type: 'string' }, 'verify.receivers': { type: 'string' }, tree: { type: 'boolean' } }, true);
     const file = values['config.file'] as string | undefined;
     if (!file) throw new ConfigError('--config.file', 'required');
     let route: Route;
@@ -42,6 +44,8 @@ Prints the receiver of every matching route, comma-separated, in route order. Wi
         process.exit(1);
       }
     }
+    // As amtool: the tree, then two empty lines, then the receivers.
+    if (values.tree) process.stdout.write(`Matching routes:\n${matchingTree(route, labels)}\n\n`);
     const receivers = routeReceivers(route, labels).join(',');
     process.stdout.write(`${receivers}\n`);
     const expected = values['verify.receivers'] as string | undefined;
