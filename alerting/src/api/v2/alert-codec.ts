@@ -2,7 +2,8 @@ import type { AlertStatus } from '../../router/alert-router';
 import type { StoredAlert } from '../../provider/alert-store';
 import { fingerprint } from '../../types/fingerprint';
 import { formatApiTime } from '../../types/go-time';
-import { goTimeOffsetMinutes, goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
+import { goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
+import type { GoTime } from './go-time';
 
 /** ApiValidationError is a go-openapi schema violation (422 with its code). */
 export class ApiValidationError extends Error {
@@ -35,15 +36,13 @@ function stringMap(v: unknown, field: string, struct: string): Record<string, st
   return m as Record<string, string>;
 }
 
-function time(v: unknown, field: string): Date | undefined {
+/** time decodes one of an alert's times; Go's zero time (what Go clients send for "unset") is absent. */
+function time(v: unknown, field: string): GoTime | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(v)} into Go struct field PostableAlert.${field} of type string`);
-  const d = parseGoTime(v);
-  // Go clients send the zero time for "unset"; Alertmanager treats it as absent.
-  return isGoZeroTime(d) ? undefined : d;
+  const t = parseGoTime(v);
+  return isGoZeroTime(t) ? undefined : t;
 }
-
-const offset = (v: unknown) => (typeof v === 'string' ? goTimeOffsetMinutes(v) : 0);
 
 const isUri = (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/.test(s) || /^\/\S*$/.test(s);
 
@@ -57,14 +56,18 @@ export function decodePostableAlerts(body: unknown): Postable[] {
     const o = item as Record<string, unknown>;
     if (o.generatorURL !== undefined && o.generatorURL !== null && typeof o.generatorURL !== 'string')
       throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(o.generatorURL)} into Go struct field Alert.generatorURL of type strfmt.URI`);
+    const labels = stringMap(o.labels, 'labels', 'Alert');
+    const annotations = stringMap(o.annotations, 'annotations', 'PostableAlert');
+    const startsAt = time(o.startsAt, 'startsAt');
+    const endsAt = time(o.endsAt, 'endsAt');
     return {
       hasLabels: o.labels !== undefined && o.labels !== null,
-      labels: stringMap(o.labels, 'labels', 'Alert'),
-      annotations: stringMap(o.annotations, 'annotations', 'PostableAlert'),
-      startsAt: time(o.startsAt, 'startsAt'),
-      endsAt: time(o.endsAt, 'endsAt'),
-      startsAtOffset: offset(o.startsAt),
-      endsAtOffset: offset(o.endsAt),
+      labels,
+      annotations,
+      startsAt: startsAt && new Date(startsAt.ms),
+      endsAt: endsAt && new Date(endsAt.ms),
+      startsAtOffset: startsAt?.offsetMinutes ?? 0,
+      endsAtOffset: endsAt?.offsetMinutes ?? 0,
       generatorURL: (o.generatorURL as string | undefined) ?? '',
     };
   });

@@ -1,3 +1,5 @@
+import { GO_ZERO_MS, GoTimeParseError, parseStrfmtDateTime, type GoTime } from './go-time';
+
 /** JsonBodyError is a body Go's encoding/json would reject, with its message. */
 export class JsonBodyError extends Error {}
 
@@ -40,28 +42,17 @@ export function goTypeName(v: unknown): string {
   return typeof v;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+/** parseGoTime decodes a strfmt.DateTime as Alertmanager does, with Go's error for what it refuses. */
+export function parseGoTime(value: string): GoTime {
+  try {
+    return parseStrfmtDateTime(value);
+  } catch (err) {
+    if (err instanceof GoTimeParseError) throw new JsonBodyError(err.message);
+    throw err;
+  }
+}
 
 /** isGoZeroTime: Go's zero time.Time, which Go clients (amtool) send for "unset". */
-export function isGoZeroTime(d: Date): boolean {
-  return d.getTime() === GO_ZERO_MS;
-}
-const GO_ZERO_MS = -62135596800000; // 0001-01-01T00:00:00Z
-
-/**
- * goTimeOffsetMinutes is the UTC offset a time accepted by parseGoTime was written in (0 for
- * Z). Go keeps it with the time, and Alertmanager's API prints the time back in it.
- */
-export function goTimeOffsetMinutes(value: string): number {
-  const m = /([+-])(\d{2}):(\d{2})$/.exec(value);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-}
-
-/** parseGoTime accepts strfmt.DateTime (RFC 3339) and gives Go's error for anything else. */
-export function parseGoTime(value: string): Date {
-  if (RFC3339.test(value)) {
-    const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  throw new JsonBodyError(`parsing time ${JSON.stringify(value)} as "2006-01-02 15:04:05": cannot parse ${JSON.stringify(value)} as "2006"`);
+export function isGoZeroTime(t: GoTime): boolean {
+  return t.ms === GO_ZERO_MS;
 }

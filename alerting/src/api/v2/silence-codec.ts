@@ -47,7 +47,7 @@ export function decodePostableSilence(body: unknown): PostableSilence {
   });
   if (startsAt === undefined) throw new ApiValidationError(602, 'startsAt in body is required');
   const id = str(o, 'id', 'PostableSilence.id');
-  return { id: id || undefined, matchers: ms, startsAt: parseGoTime(startsAt), endsAt: parseGoTime(endsAt), createdBy, comment };
+  return { id: id || undefined, matchers: ms, startsAt: new Date(parseGoTime(startsAt).ms), endsAt: new Date(parseGoTime(endsAt).ms), createdBy, comment };
 }
 
 /** gettableSilence renders a silence in v2's field order. */
