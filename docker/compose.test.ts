@@ -161,7 +161,8 @@ describe('image build', () => {
     const paths = new Set(
       sources.flatMap((src) => [...src.matchAll(/join\(PROJECT_ROOT((?:, '[\w.-]+')+)/g)].map((m) => [...m[1].matchAll(/'([\w.-]+)'/g)].map((p) => p[1]).join('/'))),
     );
-    const copied = [...runtime.matchAll(/^COPY (?:--\S+ )*(\S+) /gm)].map((m) => m[1]);
+    // What lands in /app: the source path, or for a copy from another stage its destination.
+    const copied = [...runtime.matchAll(/^COPY ((?:--\S+ )*)(\S+) (\S+)$/gm)].map((m) => (/--from=/.test(m[1]) ? m[3].replace(/^\.\//, '') : m[2]));
     const needed = [...paths].filter((p) => !/^(scripts|bin)(\/|$)/.test(p));
     expect(needed).toEqual(expect.arrayContaining(['migrations', 'alerting/config/default.yml']));
     for (const p of needed) expect({ path: p, copied: copied.some((c) => p === c || p.startsWith(`${c}/`)) }).toEqual({ path: p, copied: true });
