@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { httpMetrics } from '../metrics/registry';
 import { errorHandler } from './error-handler';
+import { expressMessageClasses } from './express-messages';
 import { requestLogger } from './request-logger';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -70,7 +71,7 @@ export async function startHttpService(opts: HttpServiceOptions): Promise<HttpSe
   });
   app.use(errorHandler(opts.logger));
 
-  const server = createServer(app);
+  const server = createServer(expressMessageClasses(app), app);
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
