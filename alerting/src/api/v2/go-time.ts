@@ -116,6 +116,14 @@ function parseLayout(input: string, layout: string, tokens: Token[]): GoTime {
     }
     let ok = true;
     let range: string | undefined;
+    /** readFraction consumes nbytes of fraction (separator included), as Go's parseNanoseconds does. */
+    const readFraction = (nbytes: number) => {
+      const frac = parseNanoseconds(value, nbytes);
+      if (frac.range) range = frac.range;
+      else if (frac.ns === undefined) ok = false;
+      else ns = frac.ns;
+      value = value.slice(nbytes);
+    };
     switch (token) {
       case '2006': {
         if (value.length < 4 || !isDigit(value, 0)) {
@@ -151,11 +159,7 @@ function parseLayout(input: string, layout: string, tokens: Token[]): GoTime {
           if (!range && value.length >= 2 && commaOrPeriod(value[0]) && isDigit(value, 1) && next !== '.000' && next !== '.000000' && next !== '.999999999') {
             let n2 = 2;
             while (isDigit(value, n2)) n2++;
-            const frac = parseNanoseconds(value, n2);
-            if (frac.range) range = frac.range;
-            else if (frac.ns === undefined) ok = false;
-            else ns = frac.ns;
-            value = value.slice(n2);
+            readFraction(n2);
           }
         }
         break;
@@ -167,22 +171,14 @@ function parseLayout(input: string, layout: string, tokens: Token[]): GoTime {
           ok = false;
           break;
         }
-        const frac = parseNanoseconds(value, ndigit);
-        if (frac.range) range = frac.range;
-        else if (frac.ns === undefined) ok = false;
-        else ns = frac.ns;
-        value = value.slice(ndigit);
+        readFraction(ndigit);
         break;
       }
       case '.999999999': {
         if (value.length < 2 || !commaOrPeriod(value[0]) || !isDigit(value, 1)) break; // fraction omitted
         let n2 = 1;
         while (isDigit(value, n2 + 1)) n2++;
-        const frac = parseNanoseconds(value, 1 + n2);
-        if (frac.range) range = frac.range;
-        else if (frac.ns === undefined) ok = false;
-        else ns = frac.ns;
-        value = value.slice(1 + n2);
+        readFraction(1 + n2);
         break;
       }
       case 'Z07:00':
