@@ -3,8 +3,7 @@
  * (issue 4): notification counters exist at 0 before the first notification, and API v2
  * prints alert times with three fractional digits in the UTC offset they were posted in.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
-import { postJson, startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import { postJson, routersSideBySide, type RunningRouter } from './support/routers';
 
 const CONFIG = `
 route:
@@ -53,21 +52,10 @@ interface ApiAlert {
 }
 
 describe('Alertmanager fidelity: metrics and API times', () => {
-  let db: TestDatabase;
-  let real: RunningRouter;
-  let ours: RunningRouter;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    [real, ours] = await Promise.all([startRealAlertmanager(CONFIG), startOurRouter(CONFIG, db.url)]);
-  }, 90_000);
-  afterAll(async () => {
-    await Promise.all([real?.stop(), ours?.stop()]);
-    await db?.drop();
-  });
+  const routers = routersSideBySide(CONFIG);
 
   test('notification counters exist at 0 for every integration type before any notification', async () => {
-    const [realText, ourText] = await Promise.all([real, ours].map(async (r) => (await fetch(`${r.url}/metrics`)).text()));
+    const [realText, ourText] = await Promise.all([routers.real, routers.ours].map(async (r) => (await fetch(`${r.url}/metrics`)).text()));
     for (const name of ['alertmanager_notifications_total', 'alertmanager_notifications_failed_total']) {
       const realSeries = byIntegration(series(realText, name));
       const ourSeries = byIntegration(series(ourText, name));
@@ -79,7 +67,7 @@ describe('Alertmanager fidelity: metrics and API times', () => {
   });
 
   test('GET /api/v2/alerts and /alerts/groups print times as Alertmanager does', async () => {
-    for (const r of [real, ours]) expect((await postJson(`${r.url}/api/v2/alerts`, POSTED)).status).toBe(200);
+    for (const r of [routers.real, routers.ours]) expect((await postJson(`${r.url}/api/v2/alerts`, POSTED)).status).toBe(200);
     const times = async (r: RunningRouter) => {
       const list = (await (await fetch(`${r.url}/api/v2/alerts`)).json()) as ApiAlert[];
       const groups = (await (await fetch(`${r.url}/api/v2/alerts/groups`)).json()) as { alerts: ApiAlert[] }[];
@@ -93,7 +81,7 @@ describe('Alertmanager fidelity: metrics and API times', () => {
         }
       return out;
     };
-    const [realTimes, ourTimes] = await Promise.all([times(real), times(ours)]);
+    const [realTimes, ourTimes] = await Promise.all([times(routers.real), times(routers.ours)]);
     expect(Object.keys(realTimes)).toHaveLength(2 * POSTED.length);
     expect(ourTimes).toEqual(realTimes);
     // As Alertmanager 0.25 printed them when this test was written, so both sides cannot drift together.
@@ -101,8 +89,8 @@ describe('Alertmanager fidelity: metrics and API times', () => {
 
     // A re-post merges: the earlier startsAt is kept with the offset it came in, endsAt is the new one.
     const again = [{ labels: { alertname: 'Offsets' }, startsAt: '2026-11-25T22:00:00Z', endsAt: '2099-12-01T00:00:00.5-07:00' }];
-    for (const r of [real, ours]) expect((await postJson(`${r.url}/api/v2/alerts`, again)).status).toBe(200);
-    const [realMerged, ourMerged] = await Promise.all([times(real), times(ours)]);
+    for (const r of [routers.real, routers.ours]) expect((await postJson(`${r.url}/api/v2/alerts`, again)).status).toBe(200);
+    const [realMerged, ourMerged] = await Promise.all([times(routers.real), times(routers.ours)]);
     expect(ourMerged['alerts Offsets']).toEqual(realMerged['alerts Offsets']);
     expect(ourMerged['alerts Offsets']).toEqual({ startsAt: '2026-11-25T23:07:23.123+02:00', endsAt: '2099-12-01T00:00:00.500-07:00', updatedAt: '9999-99-99T99:99:99.999Z' });
   });

@@ -3,8 +3,7 @@
  * Content-Type and body must be identical (uuids normalised), and ours must match the
  * values recorded in docs (alertmanager.md) so both sides cannot drift together.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
-import { startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import { routersSideBySide } from './support/routers';
 
 const CONFIG = `
 route:
@@ -120,21 +119,12 @@ async function ask(base: string, c: Case): Promise<Answer> {
 }
 
 describe('API v2 error bodies: real Alertmanager vs freshtrack alerting', () => {
-  let db: TestDatabase;
-  let real: RunningRouter;
-  let ours: RunningRouter;
+  const routers = routersSideBySide(CONFIG);
   const answers = new Map<string, [Answer, Answer]>();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    [real, ours] = await Promise.all([startRealAlertmanager(CONFIG), startOurRouter(CONFIG, db.url)]);
-    for (const c of CASES) answers.set(c.name, [await ask(real.url, c), await ask(ours.url, c)]);
+    for (const c of CASES) answers.set(c.name, [await ask(routers.real.url, c), await ask(routers.ours.url, c)]);
   }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all([real?.stop(), ours?.stop()]);
-    await db?.drop();
-  });
 
   test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const [r, o] = answers.get(c.name)!;
@@ -144,7 +134,7 @@ describe('API v2 error bodies: real Alertmanager vs freshtrack alerting', () => 
   });
 
   test('a mixed batch stores its valid alert on both', async () => {
-    for (const r of [real, ours]) {
+    for (const r of [routers.real, routers.ours]) {
       const alerts = (await (await fetch(`${r.url}/api/v2/alerts?filter=alertname%3D%22kept%22`)).json()) as unknown[];
       expect(alerts).toHaveLength(1);
     }

@@ -4,8 +4,7 @@
  * startsAt; the answers must be identical, and for accepted ones the time printed back by
  * GET /api/v2/alerts too.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
-import { postJson, startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import { postJson, routersSideBySide, type RunningRouter } from './support/routers';
 
 const CONFIG = `
 route:
@@ -66,25 +65,16 @@ async function answer(r: RunningRouter, startsAt: string, i: number): Promise<{ 
 }
 
 describe('API v2 alert times: real Alertmanager vs freshtrack alerting', () => {
-  let db: TestDatabase;
-  let real: RunningRouter;
-  let ours: RunningRouter;
+  const routers = routersSideBySide(CONFIG);
   const answers = new Map<string, [Awaited<ReturnType<typeof answer>>, Awaited<ReturnType<typeof answer>>]>();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    [real, ours] = await Promise.all([startRealAlertmanager(CONFIG), startOurRouter(CONFIG, db.url)]);
     let i = 0;
     for (const t of [...ACCEPTED, ...REFUSED]) {
       i++;
-      answers.set(t, [await answer(real, t, i), await answer(ours, t, i)]);
+      answers.set(t, [await answer(routers.real, t, i), await answer(routers.ours, t, i)]);
     }
   }, 120_000);
-  afterAll(async () => {
-    await Promise.all([real?.stop(), ours?.stop()]);
-    await db?.drop();
-  });
-
   test.each(ACCEPTED)('accepts %j and prints it back as Alertmanager does', (t) => {
     const [r, o] = answers.get(t)!;
     expect(r.status).toBe(200);

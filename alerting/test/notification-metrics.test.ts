@@ -4,9 +4,8 @@
  * receiver keeps refusing, `alertmanager_notifications_total` stays at 1 and
  * `alertmanager_notification_requests{,_failed}_total` count every attempt.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { waitFor } from '../../test/helpers/processes';
-import { postJson, startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import { postJson, routersSideBySide, type RunningRouter } from './support/routers';
 
 // Port 9 (discard) refuses connections on loopback: every request fails and is retried.
 const CONFIG = `
@@ -30,23 +29,12 @@ async function counter(r: RunningRouter, name: string): Promise<number> {
 }
 
 describe('Alertmanager fidelity: notification and request counters', () => {
-  let db: TestDatabase;
-  let real: RunningRouter;
-  let ours: RunningRouter;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    [real, ours] = await Promise.all([startRealAlertmanager(CONFIG), startOurRouter(CONFIG, db.url)]);
-  }, 90_000);
-  afterAll(async () => {
-    await Promise.all([real?.stop(), ours?.stop()]);
-    await db?.drop();
-  });
+  const routers = routersSideBySide(CONFIG);
 
   test('a notification retried against a refusing receiver is one notification and several failed requests', async () => {
-    for (const r of [real, ours]) expect((await postJson(`${r.url}/api/v2/alerts`, [{ labels: { alertname: 'Refused' } }])).status).toBe(200);
-    for (const r of [real, ours]) await waitFor(async () => (await counter(r, 'alertmanager_notification_requests_failed_total')) >= 3, 30_000);
-    for (const r of [real, ours]) {
+    for (const r of [routers.real, routers.ours]) expect((await postJson(`${r.url}/api/v2/alerts`, [{ labels: { alertname: 'Refused' } }])).status).toBe(200);
+    for (const r of [routers.real, routers.ours]) await waitFor(async () => (await counter(r, 'alertmanager_notification_requests_failed_total')) >= 3, 30_000);
+    for (const r of [routers.real, routers.ours]) {
       const requests = await counter(r, 'alertmanager_notification_requests_total');
       const failedRequests = await counter(r, 'alertmanager_notification_requests_failed_total');
       expect({ router: r.url, notifications: await counter(r, 'alertmanager_notifications_total'), failed: await counter(r, 'alertmanager_notifications_failed_total') }).toEqual({

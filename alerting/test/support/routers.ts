@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
 import { freePort, startFreshtrack, startProcess, waitFor, type RunningProcess } from '../../../test/helpers/processes';
 
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
@@ -76,4 +77,23 @@ export async function startOurRouter(configYaml: string, databaseUrl: string, ex
 export async function postJson(url: string, body: unknown, method = 'POST'): Promise<{ status: number; text: string; contentType: string | null }> {
   const res = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') };
+}
+
+/**
+ * routersSideBySide registers jest hooks that start the real Alertmanager and ours on the same
+ * config (ours on a database of its own) before the file's tests, and stop both after them.
+ * Read `real` and `ours` inside tests or later hooks.
+ */
+export function routersSideBySide(configYaml: string): { real: RunningRouter; ours: RunningRouter } {
+  const routers = {} as { real: RunningRouter; ours: RunningRouter };
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    [routers.real, routers.ours] = await Promise.all([startRealAlertmanager(configYaml), startOurRouter(configYaml, db.url)]);
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all([routers.real?.stop(), routers.ours?.stop()]);
+    await db?.drop();
+  });
+  return routers;
 }
