@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, type ClientConfig } from 'pg';
+import { isConnectionError } from '../../../platform/db/pool';
 import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
 
 const config = workerData as ClientConfig;
@@ -28,7 +29,19 @@ function connected(): Promise<Client> {
 }
 
 async function append(alerts: LogAlert[]): Promise<void> {
-  await (await connected()).query(APPEND_LOG_ROW, [JSON.stringify(alerts)]);
+  const pending = connected();
+  const c = await pending;
+  try {
+    await c.query(APPEND_LOG_ROW, [JSON.stringify(alerts)]);
+  } catch (err) {
+    // The client's 'error' event can come after the failed query's rejection: drop a dead
+    // connection now, so the next write does not go to it as well.
+    if (isConnectionError(err) && client === pending) {
+      client = undefined;
+      c.end().catch(() => undefined);
+    }
+    throw err;
+  }
 }
 
 // Connect at once, so the first write does not wait for it; `id: 0` tells the router how that went.
