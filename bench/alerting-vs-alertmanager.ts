@@ -2,7 +2,10 @@
  * bench/alerting-vs-alertmanager: posts 20,000 distinct alerts in batches to the real
  * Alertmanager 0.25 and to `freshtrack alerting` (same config, one after the other, same
  * machine) and prints accepted alerts/s, the time until every alert reached the webhook
- * sink, and the router's peak RSS (VmHWM).
+ * sink, and the router's peak RSS (VmHWM). For the posting phase and for the delivery after it,
+ * it also prints the CPU each party spent per 1,000 alerts (the router process with all its
+ * threads, PostgreSQL's backends for ours, this poster): read from /proc in 10 ms ticks, so
+ * per run they are coarse; the medians over --runs are the figures to read.
  *
  *   npm run build && node dist/bench/alerting-vs-alertmanager.js [--alerts=20000] [--batch=500] [--runs=1] [--warmup=0]
  *
@@ -21,8 +24,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { freePort } from '../test/helpers/processes';
+import { measureCpu, type CpuSpent } from './cpu-accounting';
 
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = join(__dirname, '..', '..');
@@ -83,9 +87,30 @@ interface Result {
   acceptedPerSecond: number;
   deliveredAfterSeconds: number;
   peakRssMb: number;
+  /** CPU ms per 1,000 alerts while posting, and from then until all were delivered. */
+  postingCpu: CpuPer1000;
+  deliveringCpu: CpuPer1000;
 }
 
-async function runOne(name: string, start: (config: string, port: number) => ChildProcess, sink: Sink): Promise<Result> {
+interface CpuPer1000 {
+  router: number;
+  postgres: number;
+  poster: number;
+}
+
+const per1000 = (cpu: CpuSpent): CpuPer1000 => ({
+  router: (cpu.processes.router * 1000) / TOTAL,
+  postgres: (cpu.postgres * 1000) / TOTAL,
+  poster: (cpu.processes.poster * 1000) / TOTAL,
+});
+
+/** The router's database, for counting its backends' CPU: none for Alertmanager. */
+interface RouterDatabase {
+  pool: Pool;
+  name: string;
+}
+
+async function runOne(name: string, start: (config: string, port: number) => ChildProcess, sink: Sink, db?: RouterDatabase): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const config = join(dir, 'alertmanager.yml');
   writeFileSync(
@@ -108,24 +133,36 @@ async function runOne(name: string, start: (config: string, port: number) => Chi
         }))),
       );
     }
+    const parties = { router: [proc.pid!], poster: [process.pid] };
     const started = performance.now();
     let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++];
-          const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: batch });
-          if (res.status !== 200) throw new Error(`${name}: POST /api/v2/alerts answered ${res.status}: ${await res.text()}`);
-        }
-      }),
+    const { cpu: postingCpu } = await measureCpu(db?.pool, db?.name ?? '', parties, () =>
+      Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < batches.length) {
+            const batch = batches[next++];
+            const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: batch });
+            if (res.status !== 200) throw new Error(`${name}: POST /api/v2/alerts answered ${res.status}: ${await res.text()}`);
+          }
+        }),
+      ),
     );
     const acceptedMs = performance.now() - started;
-    while (sink.seen.size < TOTAL) {
-      if (performance.now() - started > 300_000) throw new Error(`${name}: only ${sink.seen.size}/${TOTAL} delivered after 300 s`);
-      await sleep(50);
-    }
+    const { cpu: deliveringCpu } = await measureCpu(db?.pool, db?.name ?? '', parties, async () => {
+      while (sink.seen.size < TOTAL) {
+        if (performance.now() - started > 300_000) throw new Error(`${name}: only ${sink.seen.size}/${TOTAL} delivered after 300 s`);
+        await sleep(50);
+      }
+    });
     const deliveredMs = performance.now() - started;
-    return { name, acceptedPerSecond: Math.round(TOTAL / (acceptedMs / 1000)), deliveredAfterSeconds: Number((deliveredMs / 1000).toFixed(2)), peakRssMb: Number(peakRssMb(proc.pid!).toFixed(1)) };
+    return {
+      name,
+      acceptedPerSecond: Math.round(TOTAL / (acceptedMs / 1000)),
+      deliveredAfterSeconds: Number((deliveredMs / 1000).toFixed(2)),
+      peakRssMb: Number(peakRssMb(proc.pid!).toFixed(1)),
+      postingCpu: per1000(postingCpu),
+      deliveringCpu: per1000(deliveringCpu),
+    };
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
@@ -158,6 +195,7 @@ async function runPair(admin: Client): Promise<[Result, Result]> {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
+  const pool = new Pool({ connectionString: ADMIN_URL, max: 1 });
   try {
     const realSink = await startSink();
     const real = await runOne(
@@ -176,10 +214,12 @@ async function runPair(admin: Client): Promise<[Result, Result]> {
           env: { ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'warn' },
         }),
       ourSink,
+      { pool, name: dbName },
     );
     ourSink.server.close();
     return [real, ours];
   } finally {
+    await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
 }
@@ -208,6 +248,11 @@ async function main(): Promise<void> {
     const col = (side: 0 | 1, f: (r: Result) => number) => Number(median(pairs.map((p) => f(p[side]))).toFixed(2));
     for (const side of [0, 1] as const)
       process.stdout.write(`${'med'.padEnd(5)}${pairs[0][side].name.padEnd(22)}${String(col(side, (r) => r.acceptedPerSecond)).padStart(18)}${String(col(side, (r) => r.deliveredAfterSeconds)).padStart(19)}${String(col(side, (r) => r.peakRssMb)).padStart(15)}\n`);
+  }
+  process.stdout.write(`CPU ms per 1,000 alerts (median over runs): router process (all threads), PostgreSQL backends, poster\n`);
+  for (const side of [0, 1] as const) {
+    const cpu = (phase: 'postingCpu' | 'deliveringCpu') => (['router', 'postgres', 'poster'] as const).map((k) => median(pairs.map((p) => p[side][phase][k])).toFixed(1)).join(' / ');
+    process.stdout.write(`  ${pairs[0][side].name.padEnd(22)} posting ${cpu('postingCpu')}; delivering ${cpu('deliveringCpu')}\n`);
   }
   const ratio = (f: (r: Result) => number) => median(pairs.map(([real, ours]) => f(ours) / f(real))).toFixed(2);
   process.stdout.write(`ours / alertmanager, median of per-run ratios: accepted ${ratio((r) => r.acceptedPerSecond)}x, all delivered ${ratio((r) => r.deliveredAfterSeconds)}x, peak RSS ${ratio((r) => r.peakRssMb)}x\n`);

@@ -35,15 +35,17 @@ export interface CpuSpent {
 
 /**
  * measureCpu runs a phase and returns the CPU milliseconds each party spent in it. Backends
- * opened during the phase count in full (they did nothing before it).
+ * of `database` (none when `pool` is undefined) opened during the phase count in full (they
+ * did nothing before it).
  */
-export async function measureCpu<T>(pool: Pool, database: string, processes: Record<string, number[]>, phase: () => Promise<T>): Promise<{ result: T; cpu: CpuSpent }> {
+export async function measureCpu<T>(pool: Pool | undefined, database: string, processes: Record<string, number[]>, phase: () => Promise<T>): Promise<{ result: T; cpu: CpuSpent }> {
   const total = (pids: number[]) => pids.reduce((ms, pid) => ms + processCpuMs(pid), 0);
+  const backends = async () => (pool ? backendPids(pool, database) : []);
   const before = Object.fromEntries(Object.entries(processes).map(([name, pids]) => [name, total(pids)]));
-  const backendsBefore = new Map((await backendPids(pool, database)).map((pid) => [pid, processCpuMs(pid)]));
+  const backendsBefore = new Map((await backends()).map((pid) => [pid, processCpuMs(pid)]));
   const result = await phase();
   const cpu: CpuSpent = { processes: {}, postgres: 0 };
   for (const [name, pids] of Object.entries(processes)) cpu.processes[name] = total(pids) - before[name];
-  for (const pid of await backendPids(pool, database)) cpu.postgres += processCpuMs(pid) - (backendsBefore.get(pid) ?? 0);
+  for (const pid of await backends()) cpu.postgres += processCpuMs(pid) - (backendsBefore.get(pid) ?? 0);
   return { result, cpu };
 }
