@@ -10,7 +10,7 @@ import { RetentionJob } from '../history/retention-job';
 import type { AlertStore, StoredAlert } from '../provider/alert-store';
 import { SilenceNoticeJob } from '../notices/silence-notice-job';
 import { WatchdogMonitor } from '../notices/watchdog-monitor';
-import { AlertPersistence } from '../store/alert-persistence';
+import { AlertPersistence, LOG_WRITES_IN_FLIGHT } from '../store/alert-persistence';
 import { queryLogWriter, WorkerLogWriter, type AlertLogWriter } from '../store/alert-log-writer';
 import { SilenceCache } from '../store/silence-cache';
 import type { Alert } from '../types/alert';
@@ -44,7 +44,7 @@ export interface RouterDurabilityOptions {
 
 async function openAlertLog(o: RouterDurabilityOptions): Promise<AlertLogWriter> {
   if (!o.alertLogInWorker) return queryLogWriter(o.pool);
-  const { writer, connectError } = await WorkerLogWriter.open(o.pool);
+  const { writer, connectError } = await WorkerLogWriter.open(o.pool, LOG_WRITES_IN_FLIGHT);
   if (connectError) o.logger.warn({ err: connectError.message }, 'the alert log writer could not connect yet; it retries with the first write');
   return writer;
 }

@@ -17,14 +17,26 @@ export interface LogAlert {
 }
 
 /**
- * What the main thread sends the log's writer thread: one write's alerts, or the end. The
- * alerts go as objects, serialised by the thread: structured clone of the objects costs the
- * sending thread about a quarter of what JSON.stringify plus posting the (large) string does.
+ * What the main thread sends the log's writer thread: one write's row, already serialised
+ * (JSON.stringify costs the main thread about what a structured clone of the objects does,
+ * and a string reaches the thread as a copy instead of being rebuilt object by object), or
+ * the end.
  */
-export type LogWriterRequest = { id: number; alerts: LogAlert[]; close?: undefined } | { close: true };
+export type LogWriterRequest = { id: number; row: string; close?: undefined } | { close: true };
 
-/** The writer thread's answer to write `id` (0: its first connection): committed, or the error that prevented it. */
+/** The writer thread's answer to write `id` (0: its connections at start): committed, or the error that prevented it. */
 export interface LogWriterReply {
   id: number;
   error?: { message: string; code?: string };
+}
+
+/** What the writer thread is started with: its connections' settings and how many it keeps. */
+export interface LogWriterSetup {
+  client: {
+    connectionString?: string;
+    application_name?: string;
+    statement_timeout?: number | false;
+    connectionTimeoutMillis?: number;
+  };
+  connections: number;
 }

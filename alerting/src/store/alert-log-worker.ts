@@ -1,62 +1,38 @@
 /**
- * The alert log's writer thread (see alert-log-writer.ts): appends each write it is sent as
- * one row, over its own connection, and answers once it is committed. Loaded as a worker, never imported.
+ * The alert log's writer thread (see alert-log-writer.ts): appends each row it is sent over
+ * one of its connections, and answers once it is committed. Loaded as a worker, never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Client, type ClientConfig } from 'pg';
-import { isConnectionError } from '../../../platform/db/pool';
-import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
+import { Pool } from 'pg';
+import { APPEND_LOG_ROW, type LogWriterReply, type LogWriterRequest, type LogWriterSetup } from './alert-log-protocol';
 
-const config = workerData as ClientConfig;
-let client: Promise<Client> | undefined;
+const setup = workerData as LogWriterSetup;
+// One connection per write the router lets run at once (AlertPersistence); kept open while idle.
+// pg-pool discards a connection whose query failed for being lost and opens another on demand.
+const pool = new Pool({ ...setup.client, max: setup.connections, idleTimeoutMillis: 0 });
+// An idle connection that is lost is reported here, not to a query: the next write opens a new one.
+pool.on('error', () => undefined);
 
-/** connected opens the connection on first use and again after one was lost. */
-function connected(): Promise<Client> {
-  client ??= (async () => {
-    const c = new Client(config);
-    c.on('error', () => {
-      client = undefined;
-    });
-    try {
-      await c.connect();
-      return c;
-    } catch (err) {
-      client = undefined;
-      throw err;
-    }
-  })();
-  return client;
-}
+const reply = (id: number, err?: Error & { code?: string }) =>
+  parentPort!.postMessage((err ? { id, error: { message: err.message, code: err.code } } : { id }) satisfies LogWriterReply);
 
-async function append(alerts: LogAlert[]): Promise<void> {
-  const pending = connected();
-  const c = await pending;
-  try {
-    await c.query(APPEND_LOG_ROW, [JSON.stringify(alerts)]);
-  } catch (err) {
-    // The client's 'error' event can come after the failed query's rejection: drop a dead
-    // connection now, so the next write does not go to it as well.
-    if (isConnectionError(err) && client === pending) {
-      client = undefined;
-      c.end().catch(() => undefined);
-    }
-    throw err;
+// Connect at once, so the first writes do not wait for it; `id: 0` tells the router how that went.
+void Promise.allSettled(Array.from({ length: setup.connections }, () => pool.connect())).then((opened) => {
+  let failed: Error | undefined;
+  for (const o of opened) {
+    if (o.status === 'fulfilled') o.value.release();
+    else failed ??= o.reason as Error;
   }
-}
-
-// Connect at once, so the first write does not wait for it; `id: 0` tells the router how that went.
-connected().then(
-  () => parentPort!.postMessage({ id: 0 } satisfies LogWriterReply),
-  (err: Error & { code?: string }) => parentPort!.postMessage({ id: 0, error: { message: err.message, code: err.code } } satisfies LogWriterReply),
-);
+  reply(0, failed);
+});
 
 parentPort!.on('message', (msg: LogWriterRequest) => {
   if (msg.close) {
-    void (client ?? Promise.resolve(undefined)).then((c) => c?.end()).catch(() => undefined).finally(() => process.exit(0));
+    void pool.end().finally(() => process.exit(0));
     return;
   }
-  append(msg.alerts).then(
-    () => parentPort!.postMessage({ id: msg.id } satisfies LogWriterReply),
-    (err: Error & { code?: string }) => parentPort!.postMessage({ id: msg.id, error: { message: err.message, code: err.code } } satisfies LogWriterReply),
+  pool.query(APPEND_LOG_ROW, [msg.row]).then(
+    () => reply(msg.id),
+    (err: Error) => reply(msg.id, err),
   );
 });

@@ -16,7 +16,7 @@ describe('WorkerLogWriter', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool(db.url, { max: 1, applicationName: 'alert-log-writer-test' });
-    const opened = await WorkerLogWriter.open(pool);
+    const opened = await WorkerLogWriter.open(pool, 2);
     expect(opened.connectError).toBeUndefined();
     writer = opened.writer;
   });

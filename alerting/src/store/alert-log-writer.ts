@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ClientConfig } from 'pg';
 import type { Pool } from '../../../platform/db/pool';
 import { PROJECT_ROOT } from '../../../platform/paths';
-import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest } from './alert-log-protocol';
+import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest, type LogWriterSetup } from './alert-log-protocol';
 import type { Queryable } from './queryable';
 
 /** AlertLogWriter appends one write's alerts to router_alert_log as a row; `append` resolves once it is committed. */
@@ -41,11 +40,12 @@ interface Thread {
 }
 
 /**
- * WorkerLogWriter appends from a worker thread with its own connection. The router does all
- * its request work on one thread; handing the serialising and the pg driver's share of a
- * write (a row of hundreds of alerts: JSON, the protocol, the socket writes, the reply) to a
- * second thread frees the main one for the next POST. A row still counts as written only once the
- * worker reports its commit, so a 2xx means committed as before.
+ * WorkerLogWriter appends from a worker thread with connections of its own. The router does
+ * all its request work on one thread; handing the pg driver's share of a write (a row of
+ * hundreds of alerts: the protocol, the socket writes of a few hundred kB, the reply) to a
+ * second thread frees the main one for the next POST. The main thread serialises the row.
+ * A row still counts as written only once the worker reports its commit, so a 2xx means
+ * committed as before.
  *
  * If the thread dies, the writes it held fail (their POSTs get a 5xx and their alerts go out
  * again with the next write) and the next append starts a new one.
@@ -54,22 +54,25 @@ export class WorkerLogWriter implements AlertLogWriter {
   private thread: Thread | undefined;
   private nextId = 0;
 
-  private constructor(private readonly config: ClientConfig) {}
+  private constructor(private readonly setup: LogWriterSetup) {}
 
   /**
-   * open starts the thread with a connection like `pool`'s (its URL, application name and
-   * statement timeout) and waits until it is connected: a thread takes a few hundred
-   * milliseconds to start, which belongs before the router is ready, not in its first POST.
-   * A failed connection is returned for the caller to log; the thread connects again on the
-   * next write.
+   * open starts the thread with `connections` connections like `pool`'s (its URL, application
+   * name and statement timeout; one per write allowed in flight) and waits until they are
+   * open: a thread takes a few hundred milliseconds to start, which belongs before the router
+   * is ready, not in its first POST. A failed connection is returned for the caller to log;
+   * the thread connects again on the next write.
    */
-  static async open(pool: Pool): Promise<{ writer: WorkerLogWriter; connectError?: Error }> {
+  static async open(pool: Pool, connections: number): Promise<{ writer: WorkerLogWriter; connectError?: Error }> {
     const o = pool.options;
     const writer = new WorkerLogWriter({
-      connectionString: o.connectionString,
-      application_name: o.application_name,
-      statement_timeout: o.statement_timeout,
-      connectionTimeoutMillis: o.connectionTimeoutMillis,
+      client: {
+        connectionString: o.connectionString,
+        application_name: o.application_name,
+        statement_timeout: o.statement_timeout,
+        connectionTimeoutMillis: o.connectionTimeoutMillis,
+      },
+      connections,
     });
     const { waiting } = writer.started();
     try {
@@ -86,7 +89,7 @@ export class WorkerLogWriter implements AlertLogWriter {
     const committed = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
     // Only an outstanding write keeps the process alive.
     worker.ref();
-    worker.postMessage({ id, alerts } satisfies LogWriterRequest);
+    worker.postMessage({ id, row: JSON.stringify(alerts) } satisfies LogWriterRequest);
     return committed;
   }
 
@@ -101,9 +104,9 @@ export class WorkerLogWriter implements AlertLogWriter {
 
   private started(): Thread {
     if (this.thread) return this.thread;
-    // Its garbage is one write at a time: a small young generation keeps ~10 MB of the
-    // process's RSS that the default would grow to, for scavenges the main thread never sees.
-    const worker = new Worker(workerScript(), { workerData: this.config, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+    // Its garbage is the protocol messages of the writes in flight: a small young generation keeps
+    // ~10 MB of the process's RSS that the default would grow to, for scavenges the main thread never sees.
+    const worker = new Worker(workerScript(), { workerData: this.setup, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     const waiting = new Map<number, Waiting>();
     worker.on('message', (reply: LogWriterReply) => {
       const w = waiting.get(reply.id);

@@ -1,7 +1,8 @@
 /**
- * Group commit of alert writes (issue 4): concurrent callers share writes, each flush resolves
- * only once its own alerts are committed (readable by another connection), and a failed
- * write fails every flush whose alerts it carried without losing anything acknowledged.
+ * Group commit of alert writes (issue 4): up to two writes run at once and concurrent callers
+ * share the next, each flush resolves only once everything before it is committed (readable
+ * by another connection), two writes in flight never carry the same alert, and a failed write
+ * fails every flush that waited for it without losing anything acknowledged.
  */
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
@@ -31,9 +32,9 @@ class GatedDb implements Queryable {
     return this.pool.query(text, values) as never;
   }
 
-  /** release lets the oldest held append go on. */
-  release(): void {
-    this.gates.shift()!();
+  /** release lets a held append go on: the oldest, or the `index`th oldest. */
+  release(index = 0): void {
+    this.gates.splice(index, 1)[0]();
   }
 
   get held(): number {
@@ -42,6 +43,13 @@ class GatedDb implements Queryable {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+/** until waits for `cond`, which a database round trip makes true (at most 5 s). */
+async function until(cond: () => boolean): Promise<void> {
+  for (const started = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 5))) {
+    if (Date.now() - started > 5000) throw new Error('condition not reached in 5 s');
+  }
+}
 
 describe('alert writes are group commits', () => {
   let db: TestDatabase;
@@ -93,37 +101,69 @@ describe('alert writes are group commits', () => {
     return { seen, done, alerts };
   };
 
-  it('concurrent posts share the next write, and each is acknowledged only once its own alerts are committed', async () => {
+  it('two writes run at once, later posts share the next, and each is acknowledged only once everything before it is committed', async () => {
     const gated = new GatedDb(db.pool);
     const store = new AlertStore(systemClock);
     const persistence = new AlertPersistence(gated, logger);
     const stop = persistence.attach(store);
 
     const first = post(store, persistence, batch(3));
-    await tick();
-    expect(gated.held).toBe(1);
     const second = post(store, persistence, batch(4));
+    await tick();
+    expect(gated.appends).toEqual([3, 4]);
     const third = post(store, persistence, batch(5));
+    const fourth = post(store, persistence, batch(6));
     await tick();
-    // While the first write is in flight, nothing else is written: the others wait together.
-    expect(gated.appends).toEqual([3]);
-    expect(second.seen.settled || third.seen.settled).toBe(false);
+    // Two writes are in flight: the other posts wait together for the next.
+    expect(gated.appends).toEqual([3, 4]);
+
+    // The second write commits first: its post still waits for the first, which it may depend on.
+    gated.release(1);
+    await until(() => gated.appends.length === 3);
+    expect(first.seen.settled || second.seen.settled).toBe(false);
+    expect(gated.appends).toEqual([3, 4, 11]);
 
     gated.release();
-    await first.done;
+    await Promise.all([first.done, second.done]);
     expect(first.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
-    await tick();
-    expect(second.seen.settled || third.seen.settled).toBe(false);
-    expect(gated.appends).toEqual([3, 9]);
+    expect(second.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
+    expect(third.seen.settled || fourth.seen.settled).toBe(false);
 
     gated.release();
-    await Promise.all([second.done, third.done]);
-    expect(second.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
+    await Promise.all([third.done, fourth.done]);
     expect(third.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
+    expect(fourth.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
     stop();
   });
 
-  it('a failed write fails every post it carried; the alerts go out with the next write and nothing acknowledged is lost', async () => {
+  it('an update of an alert a write in flight carries waits for that write, so the log keeps the newer one', async () => {
+    const gated = new GatedDb(db.pool);
+    const store = new AlertStore(systemClock);
+    const persistence = new AlertPersistence(gated, logger);
+    const stop = persistence.attach(store);
+
+    const [original] = batch(1);
+    const first = post(store, persistence, [original]);
+    await tick();
+    const update = { ...original, annotations: { summary: 'updated' }, updatedAt: original.updatedAt };
+    const second = post(store, persistence, [update, ...batch(1)]);
+    await tick();
+    // One write is in flight, but it carries the updated alert: the same updatedAt in two
+    // concurrent rows would leave the newer one to the order their inserts took ids in.
+    expect(gated.appends).toEqual([1]);
+    gated.release();
+    await first.done;
+    await tick();
+    expect(gated.appends).toEqual([1, 2]);
+    gated.release();
+    await second.done;
+    expect(second.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
+    const loaded = (await new PgAlertStore(other).load(new Date(0))).find((a) => a.fingerprint === original.fingerprint);
+    expect(loaded?.annotations).toEqual({ summary: 'updated' });
+    stop();
+  });
+
+  it('a failed write fails every post that waited for it; the alerts go out again and nothing acknowledged is lost', async () => {
     const gated = new GatedDb(db.pool);
     gated.failAppends.add(2);
     const store = new AlertStore(systemClock);
@@ -131,51 +171,30 @@ describe('alert writes are group commits', () => {
     const stop = persistence.attach(store);
 
     const first = post(store, persistence, batch(2));
-    await tick();
     const second = post(store, persistence, batch(2));
+    await tick();
     const third = post(store, persistence, batch(2));
     gated.release();
     await first.done;
-    await tick();
-    gated.release(); // the second write, carrying the second and third posts, fails
-    await Promise.all([second.done, third.done]);
     expect(first.seen.ok).toBe(true);
+    await tick();
+    expect(gated.appends).toEqual([2, 2, 2]);
+    gated.release(); // the second write fails: its post, and the third, which waited for it, get an error
+    await second.done;
+    gated.release();
+    await third.done;
     expect(second.seen).toEqual({ settled: true, ok: false, visibleWhenAcked: false });
     expect(third.seen).toEqual({ settled: true, ok: false, visibleWhenAcked: false });
 
     // Prometheus re-sends on a 5xx; here the next post's write also carries the failed alerts.
     const fourth = post(store, persistence, batch(1));
     await tick();
-    expect(gated.appends).toEqual([2, 4, 5]);
+    expect(gated.appends).toEqual([2, 2, 2, 3]);
     gated.release();
     await fourth.done;
     expect(fourth.seen.ok).toBe(true);
     const ids = await committedIds();
     for (const p of [first, second, third, fourth]) for (const a of p.alerts) expect(ids.has(a.labels.id)).toBe(true);
-    stop();
-  });
-
-  it('a failure while the next write is pending fails only the in-flight posts, and the pending ones still commit', async () => {
-    const gated = new GatedDb(db.pool);
-    gated.failAppends.add(1);
-    const store = new AlertStore(systemClock);
-    const persistence = new AlertPersistence(gated, logger);
-    const stop = persistence.attach(store);
-
-    const first = post(store, persistence, batch(2));
-    await tick();
-    const second = post(store, persistence, batch(3));
-    gated.release(); // the first write fails
-    await first.done;
-    expect(first.seen.ok).toBe(false);
-    await tick();
-    // The retry of the first post's alerts rides with the second post's write.
-    expect(gated.appends).toEqual([2, 5]);
-    gated.release();
-    await second.done;
-    expect(second.seen).toEqual({ settled: true, ok: true, visibleWhenAcked: true });
-    const ids = await committedIds();
-    for (const a of first.alerts) expect(ids.has(a.labels.id)).toBe(true);
     stop();
   });
 });
