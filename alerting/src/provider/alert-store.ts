@@ -1,34 +1,42 @@
 import type { Alert } from '../types/alert';
 import type { Clock } from '../types/clock';
+import { isUtcMs, UTC_MS, type TimeForm } from '../types/go-time';
 
 /** StoredAlert remembers whether endsAt came from the resolve timeout (Alertmanager's Timeout). */
 export interface StoredAlert extends Alert {
   timeout: boolean;
-  /**
-   * The UTC offsets (minutes) startsAt and endsAt were posted in, when not UTC: like Go's
-   * time.Time, Alertmanager keeps them and its API prints the times in them. Not persisted:
-   * a restarted router shows the same instants in UTC.
-   */
-  offsets?: { startsAt: number; endsAt: number };
 }
 
 export type AlertListener = (alert: StoredAlert) => void;
 
 const isResolvedAt = (a: StoredAlert, now: Date) => a.endsAt.getTime() <= now.getTime();
 
+type Which = 'startsAt' | 'endsAt';
+const form = (a: StoredAlert, which: Which): TimeForm => a.posted?.[which] ?? UTC_MS;
+
+/** before compares two alerts' times as Go's time.Before does: to the nanosecond. */
+function before(a: StoredAlert, o: StoredAlert, which: Which): boolean {
+  const d = a[which].getTime() - o[which].getTime();
+  return d < 0 || (d === 0 && form(a, which).subMsNanos < form(o, which).subMsNanos);
+}
+
 /** mergeAlerts is Alertmanager's Alert.Merge: the younger update wins, the earliest start is kept. */
 export function mergeAlerts(a: StoredAlert, o: StoredAlert, now: Date): StoredAlert {
   if (o.updatedAt < a.updatedAt) return mergeAlerts(o, a, now);
   const res = { ...o };
-  if (a.startsAt < o.startsAt) res.startsAt = a.startsAt;
+  let startsFrom = o;
+  let endsFrom = o;
+  if (before(a, o, 'startsAt')) startsFrom = a;
   if (isResolvedAt(o, now)) {
-    if (isResolvedAt(a, now) && a.endsAt > o.endsAt) res.endsAt = a.endsAt;
-  } else if (a.endsAt > o.endsAt && !a.timeout) res.endsAt = a.endsAt;
-  // A time taken from the older update keeps the offset it was posted in.
-  if (a.offsets || o.offsets) {
-    const offsets = { startsAt: (res.startsAt === a.startsAt ? a : o).offsets?.startsAt ?? 0, endsAt: (res.endsAt === a.endsAt ? a : o).offsets?.endsAt ?? 0 };
-    if (offsets.startsAt || offsets.endsAt) res.offsets = offsets;
-    else delete res.offsets;
+    if (isResolvedAt(a, now) && before(o, a, 'endsAt')) endsFrom = a;
+  } else if (before(o, a, 'endsAt') && !a.timeout) endsFrom = a;
+  res.startsAt = startsFrom.startsAt;
+  res.endsAt = endsFrom.endsAt;
+  // A time taken from the older update keeps the form it was posted in.
+  if (a.posted || o.posted) {
+    const posted = { startsAt: form(startsFrom, 'startsAt'), endsAt: form(endsFrom, 'endsAt') };
+    if (isUtcMs(posted.startsAt) && isUtcMs(posted.endsAt)) delete res.posted;
+    else res.posted = posted;
   }
   return res;
 }

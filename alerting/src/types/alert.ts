@@ -1,3 +1,5 @@
+import type { TimeForm } from './go-time';
+
 /** LabelSet is an alert's labels or annotations: name → value. */
 export type LabelSet = Record<string, string>;
 
@@ -14,6 +16,11 @@ export interface Alert {
   generatorURL: string;
   updatedAt: Date;
   fingerprint: string;
+  /**
+   * How startsAt and endsAt were posted, when either was not plain UTC milliseconds: printed
+   * back as Alertmanager does. Not persisted: a restarted router prints the same instants in UTC.
+   */
+  posted?: { startsAt: TimeForm; endsAt: TimeForm };
 }
 
 /** isResolved: an alert is resolved once its endsAt is not after `now`. */

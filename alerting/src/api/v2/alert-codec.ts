@@ -1,7 +1,7 @@
 import type { AlertStatus } from '../../router/alert-router';
 import type { StoredAlert } from '../../provider/alert-store';
 import { fingerprint } from '../../types/fingerprint';
-import { formatApiTime } from '../../types/go-time';
+import { formatApiTime, isUtcMs, UTC_MS, type TimeForm } from '../../types/go-time';
 import { goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
 import type { GoTime } from './go-time';
 
@@ -21,9 +21,9 @@ interface Postable {
   annotations: Record<string, string>;
   startsAt?: Date;
   endsAt?: Date;
-  /** The UTC offsets (minutes) the times were written in. */
-  startsAtOffset: number;
-  endsAtOffset: number;
+  /** How the times were written (offset, nanoseconds). */
+  startsAtForm: TimeForm;
+  endsAtForm: TimeForm;
   generatorURL: string;
 }
 
@@ -66,8 +66,8 @@ export function decodePostableAlerts(body: unknown): Postable[] {
       annotations,
       startsAt: startsAt && new Date(startsAt.ms),
       endsAt: endsAt && new Date(endsAt.ms),
-      startsAtOffset: startsAt?.offsetMinutes ?? 0,
-      endsAtOffset: endsAt?.offsetMinutes ?? 0,
+      startsAtForm: startsAt ?? UTC_MS,
+      endsAtForm: endsAt ?? UTC_MS,
       generatorURL: (o.generatorURL as string | undefined) ?? '',
     };
   });
@@ -113,19 +113,11 @@ export function toStoredAlert(p: Postable, now: Date, timeoutEndsAt: Date): Stor
   const badAnnotation = invalidName(p.annotations, false);
   if (badAnnotation !== undefined) return `invalid annotations: invalid name ${JSON.stringify(badAnnotation)}`;
   const alert: StoredAlert = { labels, annotations: p.annotations, startsAt, endsAt, generatorURL: p.generatorURL, updatedAt: now, fingerprint: fingerprint(labels), timeout };
-  // A defaulted startsAt is endsAt's time (in its offset) or now (UTC); a defaulted endsAt is UTC.
-  const startsAtOffset = p.startsAt ? p.startsAtOffset : p.endsAt ? p.endsAtOffset : 0;
-  const endsAtOffset = p.endsAt ? p.endsAtOffset : 0;
-  if (startsAtOffset || endsAtOffset) alert.offsets = { startsAt: startsAtOffset, endsAt: endsAtOffset };
+  // A defaulted startsAt is endsAt's time (as written) or now (UTC); a defaulted endsAt is UTC.
+  const startsAtForm = p.startsAt ? p.startsAtForm : p.endsAt ? p.endsAtForm : UTC_MS;
+  const endsAtForm = p.endsAt ? p.endsAtForm : UTC_MS;
+  if (!isUtcMs(startsAtForm) || !isUtcMs(endsAtForm)) alert.posted = { startsAt: startsAtForm, endsAt: endsAtForm };
   return alert;
-}
-
-/** apiTime prints a time as the v2 API does: three fractional digits, in the offset it was posted in. */
-function apiTime(d: Date, offsetMinutes = 0): string {
-  if (!offsetMinutes) return formatApiTime(d);
-  const local = new Date(d.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 23);
-  const abs = Math.abs(offsetMinutes);
-  return `${local}${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 function sorted(m: Record<string, string>): Record<string, string> {
@@ -136,10 +128,10 @@ function sorted(m: Record<string, string>): Record<string, string> {
 export function gettableAlert(a: StoredAlert, receivers: string[], status: AlertStatus): Record<string, unknown> {
   const out: Record<string, unknown> = {
     annotations: sorted(a.annotations),
-    endsAt: apiTime(a.endsAt, a.offsets?.endsAt),
+    endsAt: formatApiTime(a.endsAt, a.posted?.endsAt.offsetMinutes),
     fingerprint: a.fingerprint,
     receivers: receivers.map((name) => ({ name })),
-    startsAt: apiTime(a.startsAt, a.offsets?.startsAt),
+    startsAt: formatApiTime(a.startsAt, a.posted?.startsAt.offsetMinutes),
     status: { inhibitedBy: status.inhibitedBy, silencedBy: status.silencedBy, state: status.state },
     updatedAt: formatApiTime(a.updatedAt),
   };

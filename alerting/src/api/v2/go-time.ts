@@ -3,11 +3,11 @@
  * (Go 1.19) decodes alert and silence times: which strings it accepts, and the error of the
  * last layout it tried for those it refuses (Alertmanager echoes it in its 400 bodies).
  */
+import type { TimeForm } from '../../types/go-time';
 
-/** A parsed instant and the UTC offset it was written in (Alertmanager prints it back in it). */
-export interface GoTime {
+/** A parsed instant (to the millisecond) and how it was written: Alertmanager prints it back so. */
+export interface GoTime extends TimeForm {
   ms: number;
-  offsetMinutes: number;
 }
 
 export class GoTimeParseError extends Error {}
@@ -215,23 +215,26 @@ function parseLayout(input: string, layout: string, tokens: Token[]): GoTime {
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(hour, minute, second, Math.floor(ns / 1e6));
-  return { ms: utc.getTime() - offsetSeconds * 1000, offsetMinutes: offsetSeconds / 60 };
+  return { ms: utc.getTime() - offsetSeconds * 1000, offsetMinutes: offsetSeconds / 60, subMsNanos: ns % 1e6 };
 }
 
 // The common form, which every layout-by-layout attempt would accept the same way.
-const PLAIN_RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const PLAIN_RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** subMsNanos: the nanoseconds below the millisecond in a fraction's digits (Go reads nine, Date.parse three). */
+const subMsNanos = (digits: string | undefined) => (digits && digits.length > 3 ? Number(digits.slice(3, 9).padEnd(6, '0')) : 0);
 
 /**
  * parseStrfmtDateTime decodes a time as strfmt.ParseDateTime does: "" is Go's zero time;
  * otherwise the first layout that parses wins, and if none does, the last one's error.
  */
 export function parseStrfmtDateTime(value: string): GoTime {
-  if (value === '') return { ms: GO_ZERO_MS, offsetMinutes: 0 };
+  if (value === '') return { ms: GO_ZERO_MS, offsetMinutes: 0, subMsNanos: 0 };
   const plain = PLAIN_RFC3339.exec(value);
   if (plain && Number(plain[2]) >= 1 && Number(plain[2]) <= 12 && Number(plain[3]) >= 1 && Number(plain[3]) <= daysIn(Number(plain[2]), Number(plain[1])) && Number(plain[4]) < 24 && Number(plain[5]) < 60 && Number(plain[6]) < 60 && Number(plain[1]) >= 100) {
     const ms = Date.parse(value);
-    const offsetMinutes = plain[7] ? (plain[7] === '-' ? -1 : 1) * (Number(plain[8]) * 60 + Number(plain[9])) : 0;
-    if (!Number.isNaN(ms) && Number(plain[8] ?? 0) <= 23 && Number(plain[9] ?? 0) <= 59) return { ms, offsetMinutes };
+    const offsetMinutes = plain[8] ? (plain[8] === '-' ? -1 : 1) * (Number(plain[9]) * 60 + Number(plain[10])) : 0;
+    if (!Number.isNaN(ms) && Number(plain[9] ?? 0) <= 23 && Number(plain[10] ?? 0) <= 59) return { ms, offsetMinutes, subMsNanos: subMsNanos(plain[7]) };
   }
   let last: GoTimeParseError | undefined;
   for (const { layout, tokens } of LAYOUTS) {
