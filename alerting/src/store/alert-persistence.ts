@@ -58,6 +58,8 @@ export class AlertPersistence {
   private next: Outcome | undefined;
   /** The writes in flight: their alerts by fingerprint, and their outcomes. */
   private readonly inFlight = new Map<Map<string, StoredAlert>, Promise<void>>();
+  /** Whether a pending alert is carried by a write in flight, so the next write must wait for it. */
+  private blocked = false;
   private scheduled = false;
   private retry: NodeJS.Timeout | undefined;
   private folding: Promise<void> | undefined;
@@ -86,6 +88,7 @@ export class AlertPersistence {
   attach(from: AlertStore): () => void {
     return from.subscribe((a) => {
       this.pending.set(a.fingerprint, a);
+      if (!this.blocked && this.inFlight.size > 0) this.blocked = this.carried(a.fingerprint);
       this.schedule();
     });
   }
@@ -122,8 +125,7 @@ export class AlertPersistence {
    * flight or one of them carries one of its alerts (a write's end starts the next).
    */
   private write(): void {
-    if (this.inFlight.size >= LOG_WRITES_IN_FLIGHT || this.pending.size === 0) return;
-    for (const carried of this.inFlight.keys()) for (const fp of this.pending.keys()) if (carried.has(fp)) return;
+    if (this.inFlight.size >= LOG_WRITES_IN_FLIGHT || this.pending.size === 0 || this.blocked) return;
     clearTimeout(this.retry);
     this.retry = undefined;
     const carried = this.pending;
@@ -133,13 +135,13 @@ export class AlertPersistence {
     this.inFlight.set(carried, result.promise);
     this.db.append([...carried.values()]).then(
       () => {
-        this.inFlight.delete(carried);
+        this.landed(carried);
         result.resolve();
         this.write();
         if (!this.folding && Date.now() - this.lastFold >= FOLD_MS) void this.fold();
       },
       (err: Error) => {
-        this.inFlight.delete(carried);
+        this.landed(carried);
         // Keep newer updates that arrived meanwhile; the rest goes out again with the next write.
         for (const [fp, a] of carried) if (!this.pending.has(fp)) this.pending.set(fp, a);
         this.logger.error({ err, alerts: carried.size }, 'persisting alerts to PostgreSQL failed');
@@ -153,6 +155,24 @@ export class AlertPersistence {
           }, RETRY_MS).unref();
       },
     );
+  }
+
+  /** carried: whether a write in flight carries the alert. */
+  private carried(fingerprint: string): boolean {
+    for (const alerts of this.inFlight.keys()) if (alerts.has(fingerprint)) return true;
+    return false;
+  }
+
+  /** landed forgets a finished write; what was pending behind it may go now, unless the other write carries some of it. */
+  private landed(alerts: Map<string, StoredAlert>): void {
+    this.inFlight.delete(alerts);
+    if (this.blocked) this.blocked = this.pendingCarried();
+  }
+
+  private pendingCarried(): boolean {
+    if (this.inFlight.size === 0) return false;
+    for (const fp of this.pending.keys()) if (this.carried(fp)) return true;
+    return false;
   }
 
   /**
