@@ -3,10 +3,9 @@
  * same alerts and silences, and must deliver the same webhooks (timestamps and externalURL
  * normalised). One config covers every case; the `case` label keeps them apart.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { waitFor } from '../../test/helpers/processes';
-import { startWebhookSink, type SinkRequest, type WebhookSink } from '../../test/helpers/webhook-sink';
-import { postJson, startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import type { SinkRequest } from '../../test/helpers/webhook-sink';
+import { postJson, routersWithSinks, type RunningRouter } from './support/routers';
 
 const CONFIG = (sink: string) => `
 route:
@@ -164,15 +163,9 @@ function byGroup(requests: SinkRequest[], limitPerGroup: Record<string, number>)
 }
 
 describe('deliveries: real Alertmanager vs freshtrack alerting', () => {
-  let db: TestDatabase;
-  const sinks: WebhookSink[] = [];
-  const routers: RunningRouter[] = [];
+  const { routers, sinks } = routersWithSinks(CONFIG);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const [realSink, ourSink] = [await startWebhookSink(), await startWebhookSink()];
-    sinks.push(realSink, ourSink);
-    routers.push(...(await Promise.all([startRealAlertmanager(CONFIG(realSink.url)), startOurRouter(CONFIG(ourSink.url), db.url)])));
     // Silences first: s=1 active, s=3 created then expired.
     for (const r of routers) {
       const matcher = (s: string) => [{ name: 's', value: s, isRegex: false, isEqual: true }];
@@ -192,12 +185,6 @@ describe('deliveries: real Alertmanager vs freshtrack alerting', () => {
     await waitFor(async () => sinks.every((s) => s.at('/repeat').length >= 2 && s.at('/resolved-on').length >= 2), 30_000);
     await new Promise((r) => setTimeout(r, 1500));
   }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all(routers.map((r) => r.stop()));
-    await Promise.all(sinks.map((s) => s.close()));
-    await db?.drop();
-  });
 
   const [real, ours] = [() => byGroup(sinks[0].requests, { '/repeat': 2 }), () => byGroup(sinks[1].requests, { '/repeat': 2 })];
   const forPath = (groups: Record<string, Record<string, unknown>[]>, path: string) => Object.fromEntries(Object.entries(groups).filter(([k]) => k.startsWith(`${path} `)));

@@ -3,10 +3,8 @@
  * global.resolve_timeout, and a re-post while firing keeps it firing. Both routers must
  * deliver the same firing then resolved notifications.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { waitFor } from '../../test/helpers/processes';
-import { startWebhookSink, type WebhookSink } from '../../test/helpers/webhook-sink';
-import { postJson, startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import { postJson, routersWithSinks } from './support/routers';
 
 const CONFIG = (sink: string) => `
 global: {resolve_timeout: 3s}
@@ -20,21 +18,7 @@ const shape = (body: unknown) => {
 };
 
 describe('resolve_timeout: real Alertmanager vs freshtrack alerting', () => {
-  let db: TestDatabase;
-  const sinks: WebhookSink[] = [];
-  let routers: RunningRouter[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    sinks.push(await startWebhookSink(), await startWebhookSink());
-    routers = await Promise.all([startRealAlertmanager(CONFIG(sinks[0].url)), startOurRouter(CONFIG(sinks[1].url), db.url)]);
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all(routers.map((r) => r.stop()));
-    await Promise.all(sinks.map((s) => s.close()));
-    await db?.drop();
-  });
+  const { routers, sinks } = routersWithSinks(CONFIG);
 
   test('an alert without endsAt resolves after resolve_timeout and is notified as resolved', async () => {
     await Promise.all(routers.map((r) => postJson(`${r.url}/api/v2/alerts`, [{ labels: { alertname: 'Timeout', n: '1' } }, { labels: { alertname: 'Timeout', n: '2' } }])));

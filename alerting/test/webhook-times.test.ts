@@ -3,10 +3,9 @@
  * offset and the nanoseconds an alert was posted with, and Alertmanager's webhook prints them
  * back (RFC3339Nano), firing and resolved, also after a re-post merged an older startsAt in.
  */
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { waitFor } from '../../test/helpers/processes';
-import { startWebhookSink, type WebhookSink } from '../../test/helpers/webhook-sink';
-import { postJson, startOurRouter, startRealAlertmanager, type RunningRouter } from './support/routers';
+import type { WebhookSink } from '../../test/helpers/webhook-sink';
+import { postJson, routersWithSinks } from './support/routers';
 
 const FIRING = [
   { labels: { alertname: 'Offsets' }, startsAt: '2026-11-25T23:07:23.123456789+02:00', endsAt: '2099-11-25T23:07:23.9+05:30' },
@@ -22,21 +21,9 @@ const RESOLVED = [{ labels: { alertname: 'Resolves' }, startsAt: '2026-11-25T21:
 type Times = Record<string, [string, string]>;
 
 describe('webhook payload times, ours and Alertmanager 0.25', () => {
-  let db: TestDatabase;
-  const sinks: WebhookSink[] = [];
-  let routers: RunningRouter[] = [];
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    sinks.push(await startWebhookSink(), await startWebhookSink());
-    const config = (s: WebhookSink) =>
-      `route: {receiver: hook, group_by: [alertname], group_wait: 1s, group_interval: 1s}\nreceivers: [{name: hook, webhook_configs: [{url: "${s.url}/", send_resolved: true}]}]\n`;
-    routers = await Promise.all([startRealAlertmanager(config(sinks[0])), startOurRouter(config(sinks[1]), db.url)]);
-  }, 90_000);
-  afterAll(async () => {
-    await Promise.all(routers.map((r) => r.stop()));
-    await Promise.all(sinks.map((s) => s.close()));
-    await db?.drop();
-  });
+  const { routers, sinks } = routersWithSinks(
+    (sink) => `route: {receiver: hook, group_by: [alertname], group_wait: 1s, group_interval: 1s}\nreceivers: [{name: hook, webhook_configs: [{url: "${sink}/", send_resolved: true}]}]\n`,
+  );
 
   /** delivered maps `status alertname` to the [startsAt, endsAt] the sink received. */
   const delivered = (sink: WebhookSink): Times => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres';
 import { freePort, startFreshtrack, startProcess, waitFor, type RunningProcess } from '../../../test/helpers/processes';
+import { startWebhookSink, type WebhookSink } from '../../../test/helpers/webhook-sink';
 
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 
@@ -96,4 +97,27 @@ export function routersSideBySide(configYaml: string): { real: RunningRouter; ou
     await db?.drop();
   });
   return routers;
+}
+
+/**
+ * routersWithSinks registers jest hooks that start a webhook sink for each router, then the
+ * real Alertmanager and ours on `config(sinkUrl)` (ours on a database of its own) before the
+ * file's tests, and stop everything after them. `routers` and `sinks` are [real, ours]; they
+ * are filled before the file's tests and its own `beforeAll` hooks run.
+ */
+export function routersWithSinks(config: (sinkUrl: string) => string): { routers: RunningRouter[]; sinks: WebhookSink[] } {
+  const routers: RunningRouter[] = [];
+  const sinks: WebhookSink[] = [];
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sinks.push(await startWebhookSink(), await startWebhookSink());
+    routers.push(...(await Promise.all([startRealAlertmanager(config(sinks[0].url)), startOurRouter(config(sinks[1].url), db.url)])));
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(routers.map((r) => r.stop()));
+    await Promise.all(sinks.map((s) => s.close()));
+    await db?.drop();
+  });
+  return { routers, sinks };
 }
