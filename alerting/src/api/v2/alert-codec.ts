@@ -44,6 +44,9 @@ function time(v: unknown, field: string): GoTime | undefined {
   return isGoZeroTime(t) ? undefined : t;
 }
 
+/** formOf keeps how a time was written, sharing one object for the usual UTC milliseconds. */
+const formOf = (t: GoTime | undefined): TimeForm => (!t || isUtcMs(t) ? UTC_MS : { offsetMinutes: t.offsetMinutes, subMsNanos: t.subMsNanos });
+
 const isUri = (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/.test(s) || /^\/\S*$/.test(s);
 
 /** decodePostableAlerts type-checks the body as go-openapi's PostableAlerts (then schema rules). */
@@ -66,8 +69,8 @@ export function decodePostableAlerts(body: unknown): Postable[] {
       annotations,
       startsAt: startsAt && new Date(startsAt.ms),
       endsAt: endsAt && new Date(endsAt.ms),
-      startsAtForm: startsAt ?? UTC_MS,
-      endsAtForm: endsAt ?? UTC_MS,
+      startsAtForm: formOf(startsAt),
+      endsAtForm: formOf(endsAt),
       generatorURL: (o.generatorURL as string | undefined) ?? '',
     };
   });
