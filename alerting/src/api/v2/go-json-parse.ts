@@ -11,6 +11,31 @@ function quoteChar(c: string): string {
 }
 
 /**
+ * brokenLiteral finds the first null, true or false outside strings that goes wrong at
+ * character `c` (V8's message names the character but, for short bodies, not where): Go's
+ * scanner names that literal and the character it expected there.
+ */
+function brokenLiteral(text: string, c: string): { word: string; expected: string } | undefined {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    const word = ch === 'n' ? 'null' : ch === 't' ? 'true' : ch === 'f' ? 'false' : undefined;
+    if (!word) continue;
+    let k = 1;
+    while (k < word.length && text[i + k] === word[k]) k++;
+    if (k < word.length && text[i + k] === c) return { word, expected: word[k] };
+    i += k - 1;
+  }
+  return undefined;
+}
+
+/**
  * parseJsonLikeGo parses a request body, translating V8's syntax errors into the messages
  * Go's encoding/json gives (Alertmanager echoes them in its 400 bodies).
  */
@@ -24,6 +49,8 @@ export function parseJsonLikeGo(text: string): unknown {
     const token = /Unexpected token '([\s\S])'/.exec(message)?.[1];
     const c = token ?? (Number.isNaN(pos) ? undefined : text[pos]);
     if (c === undefined || /Unexpected end|Unterminated string/.test(message)) throw new JsonBodyError('unexpected end of JSON input');
+    const literal = brokenLiteral(text, c);
+    if (literal) throw new JsonBodyError(`invalid character ${quoteChar(c)} in literal ${literal.word} (expecting ${quoteChar(literal.expected)})`);
     if (/Bad control character/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} in string literal`);
     if (/property name/.test(message) && !/after property name/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} looking for beginning of object key string`);
     if (/after property name/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after object key`);
