@@ -5,6 +5,7 @@ import { startHttpService } from '../../platform/http/http-service';
 import { PROJECT_ROOT } from '../../platform/paths';
 import type { ListenAddress } from '../../platform/config/listen-address';
 import type { RoleContext, RunningRole } from '../../platform/lifecycle/role';
+import { apiV1Router } from './api/v1/api-v1-router';
 import { apiV2Router } from './api/v2/api-router';
 import { mountLifecycleRoutes } from './api/lifecycle-routes';
 import { INTEGRATIONS } from './notify/registry';
@@ -43,8 +44,9 @@ export function alertingOptionsFromEnv(env: Record<string, string | undefined>):
 }
 
 /**
- * startAlerting serves the Alertmanager-compatible router: /api/v2, /-/healthy, /-/ready,
- * /-/reload (and SIGHUP), beside the platform's /healthz, /readyz and /metrics.
+ * startAlerting serves the Alertmanager-compatible router: /api/v2 (and v1's alert and receiver
+ * endpoints), /-/healthy, /-/ready, /-/reload (and SIGHUP), beside the platform's /healthz,
+ * /readyz and /metrics.
  */
 export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opts: AlertingOptions = alertingOptionsFromEnv(ctx.env)): Promise<RunningRole> {
   const logger = ctx.logger;
@@ -108,6 +110,7 @@ export async function startAlerting(ctx: RoleContext, listen: ListenAddress, opt
     routes: (app) => {
       mountLifecycleRoutes(app, coordinator, prefix);
       durability.mountRoutes(app, prefix);
+      app.use(`${prefix}/api/v1`, apiV1Router(router, metrics, systemClock));
       app.use(`${prefix}/api/v2`, apiV2Router(router, metrics, systemClock, startedAt));
     },
   });

@@ -7,8 +7,8 @@ const FAILURE_REASONS = Object.keys({ clientError: 0, serverError: 0, timeout: 0
 
 /** RouterMetrics are the alertmanager_* series existing dashboards query. */
 export class RouterMetrics implements NotifyMetrics {
-  readonly alertsReceived: Counter<'status'>;
-  readonly alertsInvalid: Counter;
+  readonly alertsReceived: Counter<'status' | 'version'>;
+  readonly alertsInvalid: Counter<'version'>;
   readonly notifications: Counter<'integration'>;
   readonly notificationsFailed: Counter<'integration' | 'reason'>;
   readonly requests: Counter<'integration'>;
@@ -43,8 +43,9 @@ export class RouterMetrics implements NotifyMetrics {
         for (const [state, n] of Object.entries(collect.silences())) this.set({ state }, n);
       },
     });
-    this.alertsReceived = new Counter({ name: 'alertmanager_alerts_received_total', help: 'The total number of received alerts.', labelNames: ['status'], registers });
-    this.alertsInvalid = new Counter({ name: 'alertmanager_alerts_invalid_total', help: 'The total number of received alerts that were invalid.', registers });
+    // `version` is the API the alerts came in through, v1 or v2, as Alertmanager labels them.
+    this.alertsReceived = new Counter({ name: 'alertmanager_alerts_received_total', help: 'The total number of received alerts.', labelNames: ['status', 'version'], registers });
+    this.alertsInvalid = new Counter({ name: 'alertmanager_alerts_invalid_total', help: 'The total number of received alerts that were invalid.', labelNames: ['version'], registers });
     this.notifications = new Counter({ name: 'alertmanager_notifications_total', help: 'The total number of attempted notifications.', labelNames: ['integration'], registers });
     this.notificationsFailed = new Counter({
       name: 'alertmanager_notifications_failed_total',
@@ -94,7 +95,10 @@ export class RouterMetrics implements NotifyMetrics {
       this.requestsFailed.inc({ integration }, 0);
       this.latency.zero({ integration });
     }
-    for (const status of ['firing', 'resolved']) this.alertsReceived.inc({ status }, 0);
+    for (const version of ['v1', 'v2']) {
+      this.alertsInvalid.inc({ version }, 0);
+      for (const status of ['firing', 'resolved']) this.alertsReceived.inc({ status, version }, 0);
+    }
   }
 
   notification(integration: string): void {

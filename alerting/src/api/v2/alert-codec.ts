@@ -15,8 +15,8 @@ export class ApiValidationError extends Error {
   }
 }
 
-/** PostableAlert after JSON type checks, before Alertmanager's semantic validation. */
-interface Postable {
+/** A posted alert after JSON type checks (either API version), before Alertmanager's semantic validation. */
+export interface Postable {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt?: Date;
@@ -45,7 +45,7 @@ function time(v: unknown, field: string): GoTime | undefined {
 }
 
 /** formOf keeps how a time was written, sharing one object for the usual UTC milliseconds. */
-const formOf = (t: GoTime | undefined): TimeForm => (!t || isUtcMs(t) ? UTC_MS : { offsetMinutes: t.offsetMinutes, subMsNanos: t.subMsNanos });
+export const formOf = (t: GoTime | undefined): TimeForm => (!t || isUtcMs(t) ? UTC_MS : { offsetMinutes: t.offsetMinutes, subMsNanos: t.subMsNanos });
 
 const isUri = (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/.test(s) || /^\/\S*$/.test(s);
 

@@ -5,7 +5,8 @@ import type { RouterMetrics } from '../../router/router-metrics';
 import { compareAlerts, labelSetBefore } from '../../types/alert-sort';
 import type { StoredAlert } from '../../provider/alert-store';
 import type { Clock } from '../../types/clock';
-import { ApiValidationError, decodePostableAlerts, gettableAlert, toStoredAlert } from './alert-codec';
+import { acceptAlerts } from '../accept-alerts';
+import { ApiValidationError, decodePostableAlerts, gettableAlert } from './alert-codec';
 import { parseAlertFilters, FilterError, ParamError, type AlertFilters } from './alert-filters';
 import { sendApiError, sendEmpty, sendJson } from './api-responses';
 import { JsonBodyError, parseJsonLikeGo } from './go-json-parse';
@@ -46,27 +47,9 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
       if (err instanceof ApiValidationError) return sendApiError(res, 422, err.code, err.message);
       throw err;
     }
-    const now = clock.now();
-    // One Date for every defaulted endsAt of the request: times are never mutated.
-    const timeoutEndsAt = new Date(now.getTime() + router.config.global.resolveTimeoutMs);
-    const errors: string[] = [];
-    const valid: StoredAlert[] = [];
-    let firing = 0;
-    for (const p of decoded) {
-      const a = toStoredAlert(p, now, timeoutEndsAt);
-      if (typeof a === 'string') {
-        errors.push(a);
-        metrics?.alertsInvalid.inc();
-        continue;
-      }
-      if (a.endsAt > now) firing++;
-      valid.push(a);
-    }
-    if (firing) metrics?.alertsReceived.inc({ status: 'firing' }, firing);
-    if (valid.length > firing) metrics?.alertsReceived.inc({ status: 'resolved' }, valid.length - firing);
-    router.put(valid);
+    let errors: string[];
     try {
-      await router.committed();
+      errors = await acceptAlerts(router, metrics, clock, decoded, 'v2');
     } catch (err) {
       return next(err);
     }

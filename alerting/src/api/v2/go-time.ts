@@ -247,5 +247,18 @@ export function parseStrfmtDateTime(value: string): GoTime {
   throw last!;
 }
 
+const QUOTE = { literal: '"' };
+const JSON_RFC3339 = { layout: '"2006-01-02T15:04:05Z07:00"', tokens: [QUOTE, ...DATE, T, ...CLOCK, 'Z07:00', QUOTE] as Token[] };
+
+/**
+ * parseGoJsonTime decodes a time.Time from its JSON token as Go 1.19's Time.UnmarshalJSON
+ * does (Alertmanager's API v1): `raw` is the token's text, quotes included; `null` is the zero
+ * time. It is RFC 3339 only, unlike strfmt's list of layouts.
+ */
+export function parseGoJsonTime(raw: string): GoTime {
+  if (raw === 'null') return { ms: GO_ZERO_MS, offsetMinutes: 0, subMsNanos: 0 };
+  return parseLayout(raw, JSON_RFC3339.layout, JSON_RFC3339.tokens);
+}
+
 /** Go's zero time.Time, 0001-01-01T00:00:00Z, which Go clients (amtool) send for "unset". */
 export const GO_ZERO_MS = -62135596800000;
