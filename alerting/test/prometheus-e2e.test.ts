@@ -1,6 +1,6 @@
 /**
  * Prometheus (Debian's 2.42) evaluates a rule that always fires and sends it to our router
- * through `alerting.alertmanagers`; the router delivers it to a webhook.
+ * through `alerting.alertmanagers`, over API v2 and v1; the router delivers it to a webhook.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,8 @@ describe('Prometheus → freshtrack alerting → webhook', () => {
     );
     writeFileSync(
       join(dir, 'prometheus.yml'),
-      `global: {evaluation_interval: 1s}\nrule_files: [${join(dir, 'rules.yml')}]\nalerting:\n  alertmanagers:\n  - static_configs:\n    - targets: ['${new URL(router.url).host}']\n`,
+      // The router twice: through API v2 (the default) and v1 (the default before Prometheus 2.26).
+      `global: {evaluation_interval: 1s}\nrule_files: [${join(dir, 'rules.yml')}]\nalerting:\n  alertmanagers:\n  - static_configs:\n    - targets: ['${new URL(router.url).host}']\n  - api_version: v1\n    static_configs:\n    - targets: ['${new URL(router.url).host}']\n`,
     );
     const port = await freePort();
     prometheus = startProcess('/usr/bin/prometheus', [
@@ -63,8 +64,9 @@ describe('Prometheus → freshtrack alerting → webhook', () => {
     expect(alert.annotations).toEqual({ summary: 'fires forever' });
     expect(alert.generatorURL).toMatch(/^http:\/\/.*\/graph\?g0\.expr=vector/);
     expect(alert.fingerprint).toBe(fingerprint(alert.labels));
+    await waitFor(async () => /alertmanager_alerts_received_total\{status="firing",version="v1"[^}]*\} [1-9]/.test(await (await fetch(`${router.url}/metrics`)).text()), 30_000, 250);
     const metrics = await (await fetch(`${router.url}/metrics`)).text();
-    expect(metrics).toMatch(/alertmanager_alerts_received_total\{status="firing"[^}]*\} [1-9]/);
+    for (const version of ['v1', 'v2']) expect(metrics).toMatch(new RegExp(`alertmanager_alerts_received_total\\{status="firing",version="${version}"[^}]*\\} [1-9]`));
     expect(metrics).toMatch(/alertmanager_notifications_total\{integration="webhook"[^}]*\} [1-9]/);
   }, 120_000);
 });
