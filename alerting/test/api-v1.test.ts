@@ -13,7 +13,7 @@ route:
   - {receiver: r2, matchers: [team="b"], continue: true}
 receivers: [{name: r}, {name: r2}]
 inhibit_rules:
-- {source_matchers: [severity="critical"], target_matchers: [severity="warning"], equal: [alertname]}
+- {source_matchers: [severity="critical"], target_matchers: [severity="warning"], equal: [cluster]}
 `;
 
 const PAST = '2026-01-01T00:00:00Z';
@@ -75,23 +75,30 @@ describe('API v1: real Alertmanager vs freshtrack alerting', () => {
   });
 
   test('GET /api/v1/alerts lists alerts as Alertmanager does: times as posted, state, receivers, filters', async () => {
+    const source = [{ labels: { alertname: 'InhibitSource', severity: 'critical', cluster: 'c1' }, startsAt: PAST, endsAt: FUTURE }];
     const alerts = [
       { labels: { alertname: 'Listed', team: 'b', severity: 'warning' }, annotations: { summary: 'x < y' }, startsAt: '2026-01-01T02:00:00.123456789+02:00', endsAt: FUTURE, generatorURL: 'http://g/x' },
-      { labels: { alertname: 'Inhibit', severity: 'critical' }, startsAt: PAST, endsAt: FUTURE },
-      { labels: { alertname: 'Inhibit', severity: 'warning' }, startsAt: PAST, endsAt: FUTURE },
+      { labels: { alertname: 'InhibitTarget', severity: 'warning', cluster: 'c1' }, startsAt: PAST, endsAt: FUTURE },
       { labels: { alertname: 'Gone' }, startsAt: PAST, endsAt: '2026-01-02T00:00:00Z' },
     ];
-    for (const r of [routers.real, routers.ours]) expect((await call(r, 'POST', '/api/v1/alerts', JSON.stringify(alerts))).status).toBe(200);
-    // Alertmanager reports an alert "unprocessed" until its group's first flush has run the
-    // pipeline (old startsAt: at once); ours computes states when asked.
+    // Alertmanager reports an alert "unprocessed" until its group's flush has run the pipeline
+    // (old startsAt, new group: at once), and marks it by what its inhibitor knew then: the
+    // inhibiting alert goes first, in a group of its own. Ours computes states when asked.
     const list = async (r: RunningRouter, query = '') => JSON.parse((await call(r, 'GET', `/api/v1/alerts${query}`)).body) as { data: { status: { state: string } }[] };
-    for (let i = 0; i < 50 && (await list(routers.real)).data.some((a) => a.status.state === 'unprocessed'); i++) await new Promise((r) => setTimeout(r, 100));
+    const processed = async () => {
+      for (let i = 0; i < 50 && (await list(routers.real)).data.some((a) => a.status.state === 'unprocessed'); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    for (const batch of [source, alerts]) {
+      for (const r of [routers.real, routers.ours]) expect((await call(r, 'POST', '/api/v1/alerts', JSON.stringify(batch))).status).toBe(200);
+      await processed();
+    }
 
-    for (const query of ['', '?filter=%7Bteam%3D%22b%22%7D', '?filter=alertname%3D~%22Inh.*%22', '?receiver=r2', '?inhibited=false', '?silenced=false&active=false']) {
+    for (const query of ['', '?filter=%7Bteam%3D%22b%22%7D', '?filter=alertname%3D~%22Inhibit.*%22', '?receiver=r2', '?inhibited=false', '?silenced=false&active=false']) {
       const [real, ours] = await both('GET', `/api/v1/alerts${query}`);
       expect({ query, ...ours }).toEqual({ query, ...real });
     }
     const all = await list(routers.ours);
+    expect(all.data).toContainEqual(expect.objectContaining({ labels: { alertname: 'InhibitTarget', cluster: 'c1', severity: 'warning' }, status: { state: 'suppressed', silencedBy: null, inhibitedBy: [expect.any(String)] } }));
     expect(all.data.map((a) => (a as unknown as { labels: { alertname: string } }).labels.alertname)).not.toContain('Gone');
     expect(all.data).toContainEqual(
       expect.objectContaining({ startsAt: '2026-01-01T02:00:00.123456789+02:00', annotations: { summary: 'x < y' }, receivers: ['r2'], status: { state: 'active', silencedBy: null, inhibitedBy: null } }),
