@@ -41,6 +41,9 @@ const CASES: Case[] = [
   { name: 'malformed JSON', method: 'POST', path: '/api/v2/alerts', body: '{bad', status: 400, expect: '{"code":400,"message":"parsing alerts body from \\"\\" failed, because invalid character \'b\' looking for beginning of object key string"}' },
   { name: 'object not array', method: 'POST', path: '/api/v2/alerts', body: '{}', status: 400, expect: '{"code":400,"message":"parsing alerts body from \\"\\" failed, because json: cannot unmarshal object into Go value of type models.PostableAlerts"}' },
   { name: 'empty array', method: 'POST', path: '/api/v2/alerts', body: '[]', status: 200, expect: '' },
+  // Go's json.Decoder reads the first value and leaves the rest.
+  { name: 'trailing data after the array', method: 'POST', path: '/api/v2/alerts', body: '[{"labels":{"a":"trailing"}}] x', status: 200, expect: '' },
+  { name: 'a broken literal', method: 'POST', path: '/api/v2/alerts', body: '[tru]', status: 400, expect: '{"code":400,"message":"parsing alerts body from \\"\\" failed, because invalid character \']\' in literal true (expecting \'e\')"}' },
   { name: 'missing labels', method: 'POST', path: '/api/v2/alerts', body: [{ annotations: {} }], status: 422, expect: '{"code":602,"message":"0.labels in body is required"}' },
   { name: 'empty labels', method: 'POST', path: '/api/v2/alerts', body: [{ labels: { a: '' } }], status: 400, expect: '"at least one label pair required"\n' },
   { name: 'bad label name', method: 'POST', path: '/api/v2/alerts', body: [{ labels: { 'a-b': 'x' } }], status: 400, expect: '"invalid label set: invalid name \\"a-b\\""\n' },

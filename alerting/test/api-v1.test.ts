@@ -36,6 +36,7 @@ const POSTS: [string, string, number, string | null][] = [
   ['valid', JSON.stringify([{ labels: { alertname: 'Posted' }, startsAt: PAST, endsAt: FUTURE }]), 200, null],
   ['not JSON', 'nope', 400, "invalid character 'o' in literal null (expecting 'u')"],
   ['empty body', '', 400, 'EOF'],
+  ['trailing data after the first value', `[{"labels":{"alertname":"Trailing"},"startsAt":"${PAST}","endsAt":"${FUTURE}"}] [`, 200, null],
   ['a broken literal after a string holding one', '[{"labels":{"a":"nope"}}, tru]', 400, "invalid character ']' in literal true (expecting 'e')"],
   ['an object', '{}', 400, 'json: cannot unmarshal object into Go value of type []*types.Alert'],
   ['null', 'null', 200, null],

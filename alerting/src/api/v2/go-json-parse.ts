@@ -36,8 +36,9 @@ function brokenLiteral(text: string, c: string): { word: string; expected: strin
 }
 
 /**
- * parseJsonLikeGo parses a request body, translating V8's syntax errors into the messages
- * Go's encoding/json gives (Alertmanager echoes them in its 400 bodies).
+ * parseJsonLikeGo parses a request body as Go's json.Decoder reads one: the first JSON value,
+ * whatever follows it; V8's syntax errors become the messages Go's encoding/json gives
+ * (Alertmanager echoes them in its 400 bodies).
  */
 export function parseJsonLikeGo(text: string): unknown {
   if (text.trim() === '') throw new JsonBodyError('EOF');
@@ -46,6 +47,8 @@ export function parseJsonLikeGo(text: string): unknown {
   } catch (err) {
     const message = (err as Error).message;
     const pos = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
+    // Go's json.Decoder, which Alertmanager reads bodies with, stops after the first value.
+    if (/non-whitespace character after JSON/.test(message)) return JSON.parse(text.slice(0, pos));
     const token = /Unexpected token '([\s\S])'/.exec(message)?.[1];
     const c = token ?? (Number.isNaN(pos) ? undefined : text[pos]);
     if (c === undefined || /Unexpected end|Unterminated string/.test(message)) throw new JsonBodyError('unexpected end of JSON input');
@@ -56,7 +59,6 @@ export function parseJsonLikeGo(text: string): unknown {
     if (/after property name/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after object key`);
     if (/after property value/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after object key:value pair`);
     if (/after array element/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after array element`);
-    if (/non-whitespace character after JSON/.test(message)) throw new JsonBodyError(`invalid character ${quoteChar(c)} after top-level value`);
     throw new JsonBodyError(`invalid character ${quoteChar(c)} looking for beginning of value`);
   }
 }
