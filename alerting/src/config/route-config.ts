@@ -4,6 +4,7 @@ import { child, optBool, optList, optString, optStringList, strictMap, type RawM
 import { Matcher, sortMatchers } from '../matcher/matcher';
 import { MatcherParseError, parseMatchers } from '../matcher/parse-matchers';
 import { GoRegexError } from '../matcher/go-regex';
+import { isValidLabelName, sortedLabelSet } from '../types/alert';
 import { marshalRouteExtensions, parseRouteExtensions, ROUTE_EXTENSION_FIELDS, type RouteExtensions } from '../ack/route-extensions';
 
 /** RouteConfig is one node of the routing tree as written (inheritance is applied by dispatch). */
@@ -44,14 +45,13 @@ const ROUTE_FIELDS = [
   'repeat_interval',
   ...ROUTE_EXTENSION_FIELDS,
 ];
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function stringMap(raw: unknown, path: string): Record<string, string> | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigFileError(path, 'expected a mapping');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (!LABEL_NAME.test(k)) throw new ConfigFileError(path, `invalid label name "${k}"`);
+    if (!isValidLabelName(k)) throw new ConfigFileError(path, `invalid label name "${k}"`);
     out[k] = String(v);
   }
   return out;
@@ -102,7 +102,7 @@ export function parseRoute(raw: unknown, path: string): RouteConfig {
     for (const l of groupByRaw) {
       if (l === '...') groupByAll = true;
       else {
-        if (!LABEL_NAME.test(l)) throw new ConfigFileError(child(path, 'group_by'), `invalid label name "${l}" in group_by list`);
+        if (!isValidLabelName(l)) throw new ConfigFileError(child(path, 'group_by'), `invalid label name "${l}" in group_by list`);
         if (groupBy.includes(l)) throw new ConfigFileError(child(path, 'group_by'), `duplicated label "${l}" in group_by`);
         groupBy.push(l);
       }
@@ -143,9 +143,8 @@ export function marshalRoute(r: RouteConfig, formatDuration: (ms: number) => str
   const out: RawMap = {};
   if (r.receiver) out.receiver = r.receiver;
   if (r.groupByRaw && r.groupByRaw.length) out.group_by = r.groupByRaw;
-  const sortedMap = (m: Record<string, string>) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
-  if (r.match && Object.keys(r.match).length) out.match = sortedMap(r.match);
-  if (r.matchRe && Object.keys(r.matchRe).length) out.match_re = sortedMap(r.matchRe);
+  if (r.match && Object.keys(r.match).length) out.match = sortedLabelSet(r.match);
+  if (r.matchRe && Object.keys(r.matchRe).length) out.match_re = sortedLabelSet(r.matchRe);
   if (r.matcherStrings && r.matcherStrings.length) out.matchers = sortMatchers(r.matcherStrings).map(String);
   if (r.muteTimeIntervals.length) out.mute_time_intervals = r.muteTimeIntervals;
   if (r.activeTimeIntervals.length) out.active_time_intervals = r.activeTimeIntervals;

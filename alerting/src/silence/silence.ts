@@ -1,5 +1,6 @@
 import { Matcher, type MatchType } from '../matcher/matcher';
 import { GoRegexError } from '../matcher/go-regex';
+import { isValidLabelName } from '../types/alert';
 
 /** SilenceMatcher is a matcher as the API and store hold it. */
 export interface SilenceMatcher {
@@ -42,8 +43,6 @@ function matchType(m: SilenceMatcher): MatchType {
   return m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=';
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 /** compileMatchers turns stored matchers into Matchers (validated at creation). */
 export function compileMatchers(s: Silence): Matcher[] {
   return s.matchers.map((m) => new Matcher(matchType(m), m.name, m.value));
@@ -54,7 +53,7 @@ export function validateSilence(s: Silence): void {
   if (s.matchers.length === 0) throw new SilenceError('at least one matcher required');
   const compiled: Matcher[] = [];
   s.matchers.forEach((m, i) => {
-    if (!LABEL_NAME.test(m.name)) throw new SilenceError(`invalid label matcher ${i}: invalid label name "${m.name}"`);
+    if (!isValidLabelName(m.name)) throw new SilenceError(`invalid label matcher ${i}: invalid label name "${m.name}"`);
     if (m.isRegex) {
       try {
         compiled.push(new Matcher(matchType(m), m.name, m.value));

@@ -23,6 +23,18 @@ export interface Alert {
   posted?: { startsAt: TimeForm; endsAt: TimeForm };
 }
 
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** isValidLabelName is Prometheus' model.LabelName.IsValid (the rule Alertmanager 0.25 applies). */
+export const isValidLabelName = (name: string): boolean => LABEL_NAME.test(name);
+
+/** sortedLabelSet copies a label set with its names in order, as Go marshals a map. */
+export function sortedLabelSet(m: LabelSet): LabelSet {
+  const out: LabelSet = {};
+  for (const key of Object.keys(m).sort()) out[key] = m[key];
+  return out;
+}
+
 /** isResolved: an alert is resolved once its endsAt is not after `now`. */
 export function isResolved(alert: Alert, now: Date): boolean {
   return alert.endsAt.getTime() <= now.getTime();

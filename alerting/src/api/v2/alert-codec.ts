@@ -1,5 +1,6 @@
 import type { AlertStatus } from '../../router/alert-router';
 import type { StoredAlert } from '../../provider/alert-store';
+import { isValidLabelName, sortedLabelSet } from '../../types/alert';
 import { fingerprint } from '../../types/fingerprint';
 import { formatApiTime, isUtcMs, UTC_MS, type TimeForm } from '../../types/go-time';
 import { goTypeName, isGoZeroTime, JsonBodyError, parseGoTime } from './go-json-parse';
@@ -81,11 +82,9 @@ export function decodePostableAlerts(body: unknown): Postable[] {
   return decoded as Postable[];
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 /** invalidName is a name in `m` that is not a valid label name: the first in sorted order if `sorted`, else in `m`'s order. */
 function invalidName(m: Record<string, string>, sorted: boolean): string | undefined {
-  for (const k in m) if (!LABEL_NAME.test(k)) return sorted ? Object.keys(m).sort().find((n) => !LABEL_NAME.test(n)) : k;
+  for (const k in m) if (!isValidLabelName(k)) return sorted ? Object.keys(m).sort().find((n) => !isValidLabelName(n)) : k;
   return undefined;
 }
 
@@ -123,14 +122,10 @@ export function toStoredAlert(p: Postable, now: Date, timeoutEndsAt: Date): Stor
   return alert;
 }
 
-function sorted(m: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
-}
-
 /** gettableAlert renders an alert with v2's field order. */
 export function gettableAlert(a: StoredAlert, receivers: string[], status: AlertStatus): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    annotations: sorted(a.annotations),
+    annotations: sortedLabelSet(a.annotations),
     endsAt: formatApiTime(a.endsAt, a.posted?.endsAt.offsetMinutes),
     fingerprint: a.fingerprint,
     receivers: receivers.map((name) => ({ name })),
@@ -139,6 +134,6 @@ export function gettableAlert(a: StoredAlert, receivers: string[], status: Alert
     updatedAt: formatApiTime(a.updatedAt),
   };
   if (a.generatorURL) out.generatorURL = a.generatorURL;
-  out.labels = sorted(a.labels);
+  out.labels = sortedLabelSet(a.labels);
   return out;
 }

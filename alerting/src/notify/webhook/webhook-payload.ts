@@ -1,4 +1,4 @@
-import { isResolved, type Alert, type LabelSet } from '../../types/alert';
+import { isResolved, sortedLabelSet, type Alert, type LabelSet } from '../../types/alert';
 import { formatGoTime } from '../../types/go-time';
 import type { NotifyContext } from '../notifier';
 import { goJson } from '../../types/go-json';
@@ -6,18 +6,12 @@ import { goJson } from '../../types/go-json';
 /** ZERO_TIME is Go's zero time.Time, which Alertmanager sends as a firing alert's endsAt. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-function sortedLabels(labels: LabelSet): LabelSet {
-  const out: LabelSet = {};
-  for (const key of Object.keys(labels).sort()) out[key] = labels[key];
-  return out;
-}
-
 /** commonPairs keeps the pairs identical in every set (Alertmanager's commonLabels). */
 export function commonPairs(sets: LabelSet[]): LabelSet {
   if (sets.length === 0) return {};
   const out: LabelSet = {};
   for (const [k, v] of Object.entries(sets[0])) if (sets.every((s) => s[k] === v)) out[k] = v;
-  return sortedLabels(out);
+  return sortedLabelSet(out);
 }
 
 /**
@@ -32,14 +26,14 @@ export function webhookPayload(ctx: NotifyContext, alerts: Alert[], maxAlerts: n
     status: resolvedFlags.every(Boolean) ? 'resolved' : 'firing',
     alerts: kept.map((a, i) => ({
       status: resolvedFlags[i] ? 'resolved' : 'firing',
-      labels: sortedLabels(a.labels),
-      annotations: sortedLabels(a.annotations),
+      labels: sortedLabelSet(a.labels),
+      annotations: sortedLabelSet(a.annotations),
       startsAt: formatGoTime(a.startsAt, a.posted?.startsAt),
       endsAt: resolvedFlags[i] ? formatGoTime(a.endsAt, a.posted?.endsAt) : ZERO_TIME,
       generatorURL: a.generatorURL,
       fingerprint: a.fingerprint,
     })),
-    groupLabels: sortedLabels(ctx.groupLabels),
+    groupLabels: sortedLabelSet(ctx.groupLabels),
     commonLabels: commonPairs(kept.map((a) => a.labels)),
     commonAnnotations: commonPairs(kept.map((a) => a.annotations)),
     externalURL: ctx.externalURL,
