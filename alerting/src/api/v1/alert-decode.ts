@@ -4,12 +4,11 @@
  * names are checked while decoding (model.LabelSet), times are RFC 3339 only (time.Time), and
  * the error that wins is the one Go would return.
  */
-import { goTypeName, isGoZeroTime, JsonBodyError } from '../v2/go-json-parse';
-import { GoTimeParseError, parseGoJsonTime, type GoTime } from '../v2/go-time';
+import { goTypeName, isGoZeroTime, JsonBodyError, parseGoTimeToken } from '../v2/go-json-parse';
+import type { GoTime } from '../v2/go-time';
 import { formOf, type Postable } from '../v2/alert-codec';
+import { isValidLabelName } from '../../types/alert';
 import { UTC_MS } from '../../types/go-time';
-
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** FIELDS maps a lower-cased JSON key to the model.Alert field it sets. */
 const FIELDS = new Map<string, 'labels' | 'annotations' | 'startsAt' | 'endsAt' | 'generatorURL'>([
@@ -36,18 +35,12 @@ function labelSet(v: unknown, field: 'labels' | 'annotations'): Record<string, s
     if (value !== null && typeof value !== 'string') throw new JsonBodyError(`json: cannot unmarshal ${goTypeName(value)} into Go struct field Alert.${field} of type model.LabelValue`);
     out[k] = value ?? '';
   }
-  for (const k in out) if (!LABEL_NAME.test(k)) throw new JsonBodyError(`${JSON.stringify(k)} is not a valid label name`);
+  for (const k in out) if (!isValidLabelName(k)) throw new JsonBodyError(`${JSON.stringify(k)} is not a valid label name`);
   return out;
 }
 
 function time(v: unknown): GoTime | undefined {
-  let t: GoTime;
-  try {
-    t = parseGoJsonTime(rawToken(v));
-  } catch (err) {
-    if (err instanceof GoTimeParseError) throw new JsonBodyError(err.message);
-    throw err;
-  }
+  const t = parseGoTimeToken(rawToken(v));
   return isGoZeroTime(t) ? undefined : t;
 }
 

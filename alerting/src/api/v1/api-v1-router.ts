@@ -1,14 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import { matchesAll, type Matcher } from '../../matcher/matcher';
+import type { Matcher } from '../../matcher/matcher';
 import { compileGoRegex } from '../../matcher/go-regex';
 import { MatcherParseError, parseMatchers } from '../../matcher/parse-matchers';
 import type { StoredAlert } from '../../provider/alert-store';
 import type { AlertRouter, AlertStatus } from '../../router/alert-router';
 import type { RouterMetrics } from '../../router/router-metrics';
+import { sortedLabelSet } from '../../types/alert';
 import type { Clock } from '../../types/clock';
 import { formatGoTime } from '../../types/go-time';
 import { goJson } from '../../types/go-json';
 import { acceptAlerts } from '../accept-alerts';
+import { passes, type AlertFilters } from '../v2/alert-filters';
 import { JsonBodyError, parseJsonLikeGo } from '../v2/go-json-parse';
 import { readTextBody } from '../v2/require-json';
 import { decodeV1Alerts } from './alert-decode';
@@ -24,10 +26,6 @@ function badData(res: Response, error: string): void {
   res.end(goJson({ status: 'error', errorType: 'bad_data', error }));
 }
 
-function sorted(m: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
-}
-
 /** Alertmanager's marker holds no list (nil, JSON null) where an alert's silences or inhibitors are none. */
 const goList = (ids: string[]) => (ids.length ? ids : null);
 
@@ -37,8 +35,8 @@ const goList = (ids: string[]) => (ids.length ? ids : null);
  */
 function v1Alert(a: StoredAlert, status: AlertStatus, receivers: string[]): Record<string, unknown> {
   return {
-    labels: sorted(a.labels),
-    annotations: Object.keys(a.annotations).length ? sorted(a.annotations) : null,
+    labels: sortedLabelSet(a.labels),
+    annotations: Object.keys(a.annotations).length ? sortedLabelSet(a.annotations) : null,
     startsAt: formatGoTime(a.startsAt, a.posted?.startsAt),
     endsAt: formatGoTime(a.endsAt, a.posted?.endsAt),
     generatorURL: a.generatorURL,
@@ -48,17 +46,8 @@ function v1Alert(a: StoredAlert, status: AlertStatus, receivers: string[]): Reco
   };
 }
 
-interface V1Filters {
-  active: boolean;
-  silenced: boolean;
-  inhibited: boolean;
-  unprocessed: boolean;
-  matchers: Matcher[];
-  receiver?: RegExp;
-}
-
 /** v1Filters reads listAlerts' parameters in the order Alertmanager checks them; a string is the error to answer. */
-function v1Filters(req: Request): V1Filters | string {
+function v1Filters(req: Request): AlertFilters | string {
   const param = (name: string) => {
     const v = req.query[name];
     return v === undefined ? '' : String(Array.isArray(v) ? v[0] : v);
@@ -122,14 +111,8 @@ export function apiV1Router(router: AlertRouter, metrics: RouterMetrics | undefi
     const out: Record<string, unknown>[] = [];
     for (const a of router.store.list()) {
       const receivers = router.receivers(a.labels);
-      if (f.receiver && !receivers.some((r) => f.receiver!.test(r))) continue;
-      if (!matchesAll(f.matchers, a.labels) || a.endsAt < now) continue;
       const status = router.status(a.labels);
-      if (!f.active && status.state === 'active') continue;
-      if (!f.unprocessed && status.state === 'unprocessed') continue;
-      if (!f.silenced && status.silencedBy.length) continue;
-      if (!f.inhibited && status.inhibitedBy.length) continue;
-      out.push(v1Alert(a, status, receivers));
+      if (passes(f, a, status, receivers, now)) out.push(v1Alert(a, status, receivers));
     }
     out.sort((x, y) => ((x.fingerprint as string) < (y.fingerprint as string) ? -1 : 1));
     success(res, out);

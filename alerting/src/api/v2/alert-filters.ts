@@ -1,9 +1,11 @@
 import type { Request } from 'express';
-import type { Matcher } from '../../matcher/matcher';
+import { matchesAll, type Matcher } from '../../matcher/matcher';
 import { compileGoRegex } from '../../matcher/go-regex';
+import type { StoredAlert } from '../../provider/alert-store';
+import type { AlertStatus } from '../../router/alert-router';
 import { parseMatchers, MatcherParseError } from '../../matcher/parse-matchers';
 
-/** AlertFilters are the query parameters of GET /api/v2/alerts and /alerts/groups. */
+/** AlertFilters are the query parameters of GET /api/v2/alerts and /alerts/groups (and v1's /alerts). */
 export interface AlertFilters {
   matchers: Matcher[];
   receiver?: RegExp;
@@ -11,6 +13,17 @@ export interface AlertFilters {
   silenced: boolean;
   inhibited: boolean;
   unprocessed: boolean;
+}
+
+/** passes: whether an alert, with its status and receivers now, is one the filters list (both API versions). */
+export function passes(f: AlertFilters, a: StoredAlert, status: AlertStatus, receivers: string[], now: Date): boolean {
+  if (a.endsAt < now) return false;
+  if (f.receiver && !receivers.some((r) => f.receiver!.test(r))) return false;
+  if (!f.active && status.state === 'active') return false;
+  if (!f.unprocessed && status.state === 'unprocessed') return false;
+  if (!f.silenced && status.silencedBy.length) return false;
+  if (!f.inhibited && status.inhibitedBy.length) return false;
+  return matchesAll(f.matchers, a.labels);
 }
 
 /** FilterError is a bad query parameter, answered 400 with a JSON string. */

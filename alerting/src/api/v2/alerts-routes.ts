@@ -1,5 +1,4 @@
 import type { Request, Response, Router } from 'express';
-import { matchesAll } from '../../matcher/matcher';
 import type { AlertRouter } from '../../router/alert-router';
 import type { RouterMetrics } from '../../router/router-metrics';
 import { compareAlerts, labelSetBefore } from '../../types/alert-sort';
@@ -7,22 +6,10 @@ import type { StoredAlert } from '../../provider/alert-store';
 import type { Clock } from '../../types/clock';
 import { acceptAlerts } from '../accept-alerts';
 import { ApiValidationError, decodePostableAlerts, gettableAlert } from './alert-codec';
-import { parseAlertFilters, FilterError, ParamError, type AlertFilters } from './alert-filters';
+import { parseAlertFilters, passes, FilterError, ParamError, type AlertFilters } from './alert-filters';
 import { sendApiError, sendEmpty, sendJson } from './api-responses';
 import { JsonBodyError, parseJsonLikeGo } from './go-json-parse';
 import { requireJson } from './require-json';
-
-type Status = ReturnType<AlertRouter['status']>;
-
-function passes(f: AlertFilters, a: StoredAlert, status: Status, receivers: string[], now: Date): boolean {
-  if (a.endsAt < now) return false;
-  if (f.receiver && !receivers.some((r) => f.receiver!.test(r))) return false;
-  if (!f.active && status.state === 'active') return false;
-  if (!f.unprocessed && status.state === 'unprocessed') return false;
-  if (!f.silenced && status.silencedBy.length) return false;
-  if (!f.inhibited && status.inhibitedBy.length) return false;
-  return matchesAll(f.matchers, a.labels);
-}
 
 function withFilters(res: Response, req: Request, fn: (f: AlertFilters) => void): void {
   let filters: AlertFilters;

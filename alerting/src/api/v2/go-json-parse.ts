@@ -1,4 +1,4 @@
-import { GO_ZERO_MS, GoTimeParseError, parseStrfmtDateTime, type GoTime } from './go-time';
+import { GO_ZERO_MS, GoTimeParseError, parseGoJsonTime, parseStrfmtDateTime, type GoTime } from './go-time';
 
 /** JsonBodyError is a body Go's encoding/json would reject, with its message. */
 export class JsonBodyError extends Error {}
@@ -71,15 +71,21 @@ export function goTypeName(v: unknown): string {
   return typeof v;
 }
 
-/** parseGoTime decodes a strfmt.DateTime as Alertmanager does, with Go's error for what it refuses. */
-export function parseGoTime(value: string): GoTime {
+/** asBodyError runs a Go time parse; what Go refuses becomes the body's error. */
+function asBodyError(parse: () => GoTime): GoTime {
   try {
-    return parseStrfmtDateTime(value);
+    return parse();
   } catch (err) {
     if (err instanceof GoTimeParseError) throw new JsonBodyError(err.message);
     throw err;
   }
 }
+
+/** parseGoTime decodes a strfmt.DateTime as Alertmanager's API v2 does, with Go's error for what it refuses. */
+export const parseGoTime = (value: string): GoTime => asBodyError(() => parseStrfmtDateTime(value));
+
+/** parseGoTimeToken decodes a time.Time from its JSON token as API v1 does (see parseGoJsonTime). */
+export const parseGoTimeToken = (raw: string): GoTime => asBodyError(() => parseGoJsonTime(raw));
 
 /** isGoZeroTime: Go's zero time.Time, which Go clients (amtool) send for "unset". */
 export function isGoZeroTime(t: GoTime): boolean {
