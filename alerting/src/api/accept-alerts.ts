@@ -8,9 +8,10 @@ import { toStoredAlert, type Postable } from './v2/alert-codec';
  * acceptAlerts is what both API versions do with decoded alerts, as Alertmanager's
  * insertAlerts: apply the defaults, count them by API version, put the valid ones into the
  * router and wait until they are committed (throws if that failed). Returns the validation
- * errors of the invalid ones, which were left out.
+ * errors of the invalid ones, which were left out. `body` is what `decoded` was decoded from:
+ * the alert log keeps it (decoding it again gives the same alerts).
  */
-export async function acceptAlerts(router: AlertRouter, metrics: RouterMetrics | undefined, clock: Clock, decoded: Postable[], version: 'v1' | 'v2'): Promise<string[]> {
+export async function acceptAlerts(router: AlertRouter, metrics: RouterMetrics | undefined, clock: Clock, decoded: Postable[], version: 'v1' | 'v2', body: string): Promise<string[]> {
   const now = clock.now();
   // One Date for every defaulted endsAt of the request: times are never mutated.
   const timeoutEndsAt = new Date(now.getTime() + router.config.global.resolveTimeoutMs);
@@ -29,7 +30,7 @@ export async function acceptAlerts(router: AlertRouter, metrics: RouterMetrics |
   }
   if (firing) metrics?.alertsReceived.inc({ status: 'firing', version }, firing);
   if (decoded.length > firing) metrics?.alertsReceived.inc({ status: 'resolved', version }, decoded.length - firing);
-  router.put(valid);
+  router.put(valid, { body, version, receivedAt: now.getTime(), resolveTimeoutMs: router.config.global.resolveTimeoutMs });
   await router.committed();
   return errors;
 }

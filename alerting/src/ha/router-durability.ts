@@ -149,13 +149,15 @@ export class RouterDurability {
     this.timers.add(handle);
   }
 
-  /** stop ends the jobs and writes what is still queued. */
+  /** stop ends the jobs, writes what is still queued and settles the alert log. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) this.o.clock.clearTimeout(t);
     this.escalator?.stop();
     this.retention.stop();
     await this.committed().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'final write of router state failed'));
+    // Settled now, the next router to start need not replay this one's requests.
+    await this.persistence.fold();
     await this.alertLog.close();
   }
 }

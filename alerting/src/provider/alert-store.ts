@@ -42,6 +42,16 @@ export function mergeAlerts(a: StoredAlert, o: StoredAlert, now: Date): StoredAl
 }
 
 /**
+ * putOver is what the provider stores when `alert` arrives while `old` is stored: the merge of
+ * the two if their activity ranges overlap, else the new one (Alertmanager's mem provider Put).
+ */
+export function putOver(old: StoredAlert | undefined, alert: StoredAlert, now: Date): StoredAlert {
+  if (!old) return alert;
+  const overlaps = (alert.endsAt > old.startsAt && alert.endsAt < old.endsAt) || (alert.startsAt > old.startsAt && alert.startsAt < old.endsAt);
+  return overlaps ? mergeAlerts(old, alert, now) : alert;
+}
+
+/**
  * AlertStore holds the current alerts by fingerprint (Alertmanager's mem provider) and tells
  * subscribers (dispatcher, inhibitor) about every update.
  */
@@ -51,14 +61,9 @@ export class AlertStore {
 
   constructor(private readonly clock: Clock) {}
 
-  /** put stores an alert, merging it with an overlapping stored one. */
-  put(alert: StoredAlert): StoredAlert {
-    const old = this.alerts.get(alert.fingerprint);
-    let stored = alert;
-    if (old) {
-      const overlaps = (alert.endsAt > old.startsAt && alert.endsAt < old.endsAt) || (alert.startsAt > old.startsAt && alert.startsAt < old.endsAt);
-      if (overlaps) stored = mergeAlerts(old, alert, this.clock.now());
-    }
+  /** put stores an alert, merging it with an overlapping stored one (`now`: when it was received). */
+  put(alert: StoredAlert, now?: Date): StoredAlert {
+    const stored = putOver(this.alerts.get(alert.fingerprint), alert, now ?? this.clock.now());
     this.alerts.set(stored.fingerprint, stored);
     for (const l of this.listeners) l(stored);
     return stored;

@@ -16,6 +16,7 @@ import type { SilenceStore } from '../silence/silence-store';
 import type { Clock } from '../types/clock';
 import type { DeliveredHook } from '../ha/claimed-integration-stage';
 import type { RouterDurability } from '../ha/router-durability';
+import type { LoggedRequest } from '../store/alert-log-protocol';
 
 export interface AlertStatus {
   state: 'active' | 'suppressed' | 'unprocessed';
@@ -176,9 +177,22 @@ export class AlertRouter {
     await this.opts.durability?.committed();
   }
 
-  /** put stores validated alerts (the dispatcher and inhibitor see them at once). */
-  put(alerts: StoredAlert[]): void {
-    for (const a of alerts) this.store.put(a);
+  /**
+   * put stores validated alerts (the dispatcher and inhibitor see them at once). `request` is
+   * the POST they were decoded from, at its time: the alert log keeps it instead of them.
+   */
+  put(alerts: StoredAlert[], request?: LoggedRequest): void {
+    const persistence = this.opts.durability?.persistence;
+    if (!request) {
+      for (const a of alerts) this.store.put(a);
+      return;
+    }
+    const at = new Date(request.receivedAt);
+    const put = () => {
+      for (const a of alerts) this.store.put(a, at);
+    };
+    if (persistence) persistence.record(request, put);
+    else put();
   }
 
   /** status computes an alert's silenced/inhibited state now, as the API does. */

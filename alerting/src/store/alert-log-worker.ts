@@ -1,10 +1,10 @@
 /**
- * The alert log's writer thread (see alert-log-writer.ts): appends each row it is sent over
- * one of its connections, and answers once it is committed. Loaded as a worker, never imported.
+ * The alert log's writer thread (see alert-log-writer.ts): appends each write's rows it is sent
+ * over one of its connections, and answers once they are committed. Loaded as a worker, never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'pg';
-import { APPEND_LOG_ROW, type LogWriterReply, type LogWriterRequest, type LogWriterSetup } from './alert-log-protocol';
+import { appendLogRows, type LogWriterReply, type LogWriterRequest, type LogWriterSetup } from './alert-log-protocol';
 
 const setup = workerData as LogWriterSetup;
 // One connection per write the router lets run at once (AlertPersistence); kept open while idle.
@@ -13,8 +13,8 @@ const pool = new Pool({ ...setup.client, max: setup.connections, idleTimeoutMill
 // An idle connection that is lost is reported here, not to a query: the next write opens a new one.
 pool.on('error', () => undefined);
 
-const reply = (id: number, err?: Error & { code?: string }) =>
-  parentPort!.postMessage((err ? { id, error: { message: err.message, code: err.code } } : { id }) satisfies LogWriterReply);
+const reply = (id: number, err?: Error & { code?: string }, rowIds?: string[]) =>
+  parentPort!.postMessage((err ? { id, error: { message: err.message, code: err.code } } : { id, rowIds }) satisfies LogWriterReply);
 
 // Connect at once, so the first writes do not wait for it; `id: 0` tells the router how that went.
 void Promise.allSettled(Array.from({ length: setup.connections }, () => pool.connect())).then((opened) => {
@@ -31,8 +31,9 @@ parentPort!.on('message', (msg: LogWriterRequest) => {
     void pool.end().finally(() => process.exit(0));
     return;
   }
-  pool.query(APPEND_LOG_ROW, [msg.row]).then(
-    () => reply(msg.id),
+  const { text, values } = appendLogRows(msg.rows);
+  pool.query<{ id: string }>(text, values).then(
+    (r) => reply(msg.id, undefined, r.rows.map((row) => row.id)),
     (err: Error) => reply(msg.id, err),
   );
 });

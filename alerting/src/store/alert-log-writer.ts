@@ -3,20 +3,21 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Pool } from '../../../platform/db/pool';
 import { PROJECT_ROOT } from '../../../platform/paths';
-import { APPEND_LOG_ROW, type LogAlert, type LogWriterReply, type LogWriterRequest, type LogWriterSetup } from './alert-log-protocol';
+import { appendLogRows, type LogRow, type LogWriterReply, type LogWriterRequest, type LogWriterSetup } from './alert-log-protocol';
 import type { Queryable } from './queryable';
 
-/** AlertLogWriter appends one write's alerts to router_alert_log as a row; `append` resolves once it is committed. */
+/** AlertLogWriter appends one write's rows to router_alert_log in one insert; `append` resolves to their ids once they are committed. */
 export interface AlertLogWriter {
-  append(alerts: LogAlert[]): Promise<void>;
+  append(rows: LogRow[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
 /** queryLogWriter appends on the caller's thread, through `q`. */
 export function queryLogWriter(q: Queryable): AlertLogWriter {
   return {
-    append: async (alerts) => {
-      await q.query(APPEND_LOG_ROW, [JSON.stringify(alerts)]);
+    append: async (rows) => {
+      const { text, values } = appendLogRows(rows);
+      return (await q.query<{ id: string }>(text, values)).rows.map((r) => r.id);
     },
     close: () => Promise.resolve(),
   };
@@ -29,7 +30,7 @@ function workerScript(): string {
 }
 
 interface Waiting {
-  resolve(): void;
+  resolve(rowIds: string[]): void;
   reject(err: Error): void;
 }
 
@@ -41,9 +42,9 @@ interface Thread {
 
 /**
  * WorkerLogWriter appends from a worker thread with connections of its own. The router does
- * all its request work on one thread; handing the pg driver's share of a write (a row of
- * hundreds of alerts: the protocol, the socket writes of a few hundred kB, the reply) to a
- * second thread frees the main one for the next POST. The main thread serialises the row.
+ * all its request work on one thread; handing the pg driver's share of a write (the rows of
+ * a few requests of hundreds of alerts: the protocol, the socket writes of a few hundred kB,
+ * the reply) to a second thread frees the main one for the next POST.
  * A row still counts as written only once the worker reports its commit, so a 2xx means
  * committed as before.
  *
@@ -76,20 +77,20 @@ export class WorkerLogWriter implements AlertLogWriter {
     });
     const { waiting } = writer.started();
     try {
-      await new Promise<void>((resolve, reject) => waiting.set(0, { resolve, reject }));
+      await new Promise<void>((resolve, reject) => waiting.set(0, { resolve: () => resolve(), reject }));
       return { writer };
     } catch (err) {
       return { writer, connectError: err as Error };
     }
   }
 
-  append(alerts: LogAlert[]): Promise<void> {
+  append(rows: LogRow[]): Promise<string[]> {
     const id = ++this.nextId;
     const { worker, waiting } = this.started();
-    const committed = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
+    const committed = new Promise<string[]>((resolve, reject) => waiting.set(id, { resolve, reject }));
     // Only an outstanding write keeps the process alive.
     worker.ref();
-    worker.postMessage({ id, row: JSON.stringify(alerts) } satisfies LogWriterRequest);
+    worker.postMessage({ id, rows } satisfies LogWriterRequest);
     return committed;
   }
 
@@ -112,7 +113,7 @@ export class WorkerLogWriter implements AlertLogWriter {
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);
       if (reply.error) w?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else w?.resolve();
+      else w?.resolve(reply.rowIds ?? []);
       if (waiting.size === 0) worker.unref();
     });
     const failAll = (err: Error) => {

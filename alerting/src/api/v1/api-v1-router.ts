@@ -96,7 +96,7 @@ export function apiV1Router(router: AlertRouter, metrics: RouterMetrics | undefi
   api.post('/alerts', readTextBody, async (req, res, next) => {
     let errors: string[];
     try {
-      errors = await acceptAlerts(router, metrics, clock, decodeV1Alerts(parseJsonLikeGo(req.body as string)), 'v1');
+      errors = await acceptAlerts(router, metrics, clock, decodeV1Alerts(parseJsonLikeGo(req.body as string)), 'v1', req.body as string);
     } catch (err) {
       if (err instanceof JsonBodyError) return badData(res, err.message);
       return next(err);

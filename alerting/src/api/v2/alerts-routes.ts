@@ -36,7 +36,7 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
     }
     let errors: string[];
     try {
-      errors = await acceptAlerts(router, metrics, clock, decoded, 'v2');
+      errors = await acceptAlerts(router, metrics, clock, decoded, 'v2', req.body as string);
     } catch (err) {
       return next(err);
     }
