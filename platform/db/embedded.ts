@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ExclusiveProtocolQueue } from './embedded-protocol-queue';
 
 export interface EmbeddedPostgres {
   /** A connection string for an ordinary `pg` pool. */
@@ -27,6 +28,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const db = await PGlite.create(opts.dataDir);
   const host = opts.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 64 });
+  // Its own queue lets concurrent connections' extended-protocol messages interleave (see the class).
+  (server as unknown as { queryQueue: ExclusiveProtocolQueue }).queryQueue = new ExclusiveProtocolQueue(db);
   await server.start();
   const port = await boundPort(server, opts.port ?? 0);
   return {
