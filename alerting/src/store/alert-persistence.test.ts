@@ -273,4 +273,15 @@ describe('alert writes are group commits', () => {
     const loaded = (await new PgAlertStore(other).load(new Date(0))).filter((a) => a.labels.alertname === 'HotHolding');
     expect(loaded.map((a) => a.endsAt)).toEqual([new Date(resolvedAt)]);
   });
+
+  it('a starting router replays a log longer than one fold transaction takes', async () => {
+    const receivedAt = Date.now();
+    const rows: LogRow[] = Array.from({ length: 450 }, (_, i) => ({
+      request: { body: JSON.stringify([{ labels: { alertname: 'LongLog', i: String(i) } }]), version: 'v2', receivedAt, resolveTimeoutMs: 300_000 },
+    }));
+    await new PgAlertStore(db.pool).append(rows);
+    const loaded = await new PgAlertStore(other).load(new Date(0));
+    expect(new Set(loaded.map((a) => a.labels.i)).size).toBe(450);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM router_alert_log')).rows[0].n).toBe(0);
+  });
 });

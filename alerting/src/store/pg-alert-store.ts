@@ -81,13 +81,12 @@ export class PgAlertStore {
 
   /**
    * fold replays every committed log row into router_alerts and deletes it, a batch of rows per
-   * transaction (so a crash leaves either the rows or their result), and returns how many
-   * alerts it upserted. Folds take a transaction-scoped advisory lock: replicas share the log.
+   * transaction (so a crash leaves either the rows or their result). Folds take a
+   * transaction-scoped advisory lock: replicas share the log.
    */
-  async fold(): Promise<number> {
-    let upserted = 0;
+  private async fold(): Promise<void> {
     for (;;) {
-      const batch = await withTransaction(this.pool, async (c) => {
+      const folded = await withTransaction(this.pool, async (c) => {
         await c.query('SELECT pg_advisory_xact_lock($1)', [FOLD_LOCK]);
         const rows = (
           await c.query<ReadRow>(
@@ -95,7 +94,7 @@ export class PgAlertStore {
                FROM router_alert_log ORDER BY id LIMIT ${FOLD_ROWS}`,
           )
         ).rows;
-        if (rows.length === 0) return { rows: 0, alerts: 0 };
+        if (rows.length === 0) return 0;
         const updates = rows.flatMap((r) => this.decode(r));
         const fingerprints = [...new Set(updates.flatMap((u) => alertsOf(u).map((a) => a.fingerprint)))];
         const state = new Map<string, StoredAlert>();
@@ -106,10 +105,9 @@ export class PgAlertStore {
         const changed = fingerprints.flatMap((fp) => (state.has(fp) ? [state.get(fp)!] : []));
         await upsert(c, changed);
         await c.query('DELETE FROM router_alert_log WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-        return { rows: rows.length, alerts: changed.length };
+        return rows.length;
       });
-      upserted += batch.alerts;
-      if (batch.rows < FOLD_ROWS) return upserted;
+      if (folded < FOLD_ROWS) return;
     }
   }
 
