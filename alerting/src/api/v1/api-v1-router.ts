@@ -10,7 +10,7 @@ import type { Clock } from '../../types/clock';
 import { formatGoTime } from '../../types/go-time';
 import { goJson } from '../../types/go-json';
 import { acceptAlerts } from '../accept-alerts';
-import { passes, type AlertFilters } from '../v2/alert-filters';
+import { listAlerts, type AlertFilters } from '../v2/alert-filters';
 import { JsonBodyError, parseJsonLikeGo } from '../v2/go-json-parse';
 import { readTextBody } from '../v2/require-json';
 import { decodeV1Alerts } from './alert-decode';
@@ -107,15 +107,7 @@ export function apiV1Router(router: AlertRouter, metrics: RouterMetrics | undefi
   api.get('/alerts', (req, res) => {
     const f = v1Filters(req);
     if (typeof f === 'string') return badData(res, f);
-    const now = clock.now();
-    const out: Record<string, unknown>[] = [];
-    for (const a of router.store.list()) {
-      const receivers = router.receivers(a.labels);
-      const status = router.status(a.labels);
-      if (passes(f, a, status, receivers, now)) out.push(v1Alert(a, status, receivers));
-    }
-    out.sort((x, y) => ((x.fingerprint as string) < (y.fingerprint as string) ? -1 : 1));
-    success(res, out);
+    success(res, listAlerts(router, f, clock.now(), v1Alert));
   });
   api.all('/alerts', methodNotAllowed('GET, OPTIONS, POST'));
   api.get('/receivers', (_req, res) => success(res, router.config.receivers.map((r) => r.name)));

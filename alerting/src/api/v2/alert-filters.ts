@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { matchesAll, type Matcher } from '../../matcher/matcher';
 import { compileGoRegex } from '../../matcher/go-regex';
 import type { StoredAlert } from '../../provider/alert-store';
-import type { AlertStatus } from '../../router/alert-router';
+import type { AlertRouter, AlertStatus } from '../../router/alert-router';
 import { parseMatchers, MatcherParseError } from '../../matcher/parse-matchers';
 
 /** AlertFilters are the query parameters of GET /api/v2/alerts and /alerts/groups (and v1's /alerts). */
@@ -13,6 +13,21 @@ export interface AlertFilters {
   silenced: boolean;
   inhibited: boolean;
   unprocessed: boolean;
+}
+
+/**
+ * listAlerts renders the router's alerts that pass `f` now, in fingerprint order: GET /alerts of
+ * both API versions, each with its own rendering.
+ */
+export function listAlerts<T>(router: AlertRouter, f: AlertFilters, now: Date, render: (a: StoredAlert, status: AlertStatus, receivers: string[]) => T): T[] {
+  const listed: { fingerprint: string; rendered: T }[] = [];
+  for (const a of router.store.list()) {
+    const receivers = router.receivers(a.labels);
+    const status = router.status(a.labels);
+    if (passes(f, a, status, receivers, now)) listed.push({ fingerprint: a.fingerprint, rendered: render(a, status, receivers) });
+  }
+  listed.sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1));
+  return listed.map((l) => l.rendered);
 }
 
 /** passes: whether an alert, with its status and receivers now, is one the filters list (both API versions). */

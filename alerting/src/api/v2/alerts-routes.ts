@@ -6,7 +6,7 @@ import type { StoredAlert } from '../../provider/alert-store';
 import type { Clock } from '../../types/clock';
 import { acceptAlerts } from '../accept-alerts';
 import { ApiValidationError, decodePostableAlerts, gettableAlert } from './alert-codec';
-import { parseAlertFilters, passes, FilterError, ParamError, type AlertFilters } from './alert-filters';
+import { listAlerts, parseAlertFilters, passes, FilterError, ParamError, type AlertFilters } from './alert-filters';
 import { sendApiError, sendEmpty, sendJson } from './api-responses';
 import { JsonBodyError, parseJsonLikeGo } from './go-json-parse';
 import { requireJson } from './require-json';
@@ -45,17 +45,7 @@ export function mountAlertRoutes(api: Router, router: AlertRouter, metrics: Rout
   });
 
   api.get('/alerts', (req, res) =>
-    withFilters(res, req, (f) => {
-      const now = clock.now();
-      const out: Record<string, unknown>[] = [];
-      for (const a of router.store.list()) {
-        const receivers = router.receivers(a.labels);
-        const status = router.status(a.labels);
-        if (passes(f, a, status, receivers, now)) out.push(gettableAlert(a, receivers, status));
-      }
-      out.sort((x, y) => ((x.fingerprint as string) < (y.fingerprint as string) ? -1 : 1));
-      sendJson(res, 200, out);
-    }),
+    withFilters(res, req, (f) => sendJson(res, 200, listAlerts(router, f, clock.now(), (a, status, receivers) => gettableAlert(a, receivers, status)))),
   );
 
   api.get('/alerts/groups', (req, res) =>
