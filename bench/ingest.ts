@@ -271,6 +271,37 @@ async function singleReadings(ports: number[], key: string, sensors: { ext: stri
   };
 }
 
+/** GcTotals: collections so far and seconds spent in them, by kind, over every ingest process. */
+type GcTotals = Record<'minor' | 'major', { count: number; seconds: number }>;
+
+/**
+ * gcTotals reads the ingest processes' garbage collections from their own /metrics
+ * (prom-client's nodejs_gc_duration_seconds). Scavenge pauses set the tail of single-reading
+ * latency (ADR 0067), so the benchmark prints them beside it.
+ */
+async function gcTotals(urls: string[]): Promise<GcTotals> {
+  const totals: GcTotals = { minor: { count: 0, seconds: 0 }, major: { count: 0, seconds: 0 } };
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{[^}]*kind="(minor|major)"[^}]*\} (\S+)$/gm)) {
+      const kind = totals[m[2] as 'minor' | 'major'];
+      if (m[1] === 'sum') kind.seconds += Number(m[3]);
+      else kind.count += Number(m[3]);
+    }
+  }
+  return totals;
+}
+
+/** gcLine: the collections between two readings of gcTotals. */
+function gcLine(before: GcTotals, after: GcTotals): string {
+  const part = (kind: 'minor' | 'major', name: string) => {
+    const count = after[kind].count - before[kind].count;
+    const ms = (after[kind].seconds - before[kind].seconds) * 1000;
+    return `${count} ${name}${count ? ` (${ms.toFixed(0)} ms, mean ${(ms / count).toFixed(1)} ms)` : ''}`;
+  };
+  return `${part('minor', 'scavenges')}, ${part('major', 'full collections')}`;
+}
+
 /** cpuLine: milliseconds of CPU per unit of work, by party. */
 function cpuLine(cpu: CpuSpent, units: number): string {
   const parts = Object.entries(cpu.processes).map(([party, ms]) => `${party} ${(ms / units).toFixed(2)} ms`);
@@ -320,7 +351,9 @@ async function main(): Promise<void> {
     const { result: binarySeconds, cpu: binaryCpu } = await measureCpu(pool, name, {}, () => rawCopy(pool, rows, orgId, unitId, 'binary'));
     const paths = await writePaths(pool, rows, orgId, unitId);
     await pool.query('TRUNCATE readings');
+    const gcBefore = await gcTotals(ingestUrls);
     const { result: single, cpu: singleCpu } = await measureCpu(pool, name, parties, () => singleReadings(ports, key, sensors));
+    const gcAfter = await gcTotals(ingestUrls);
 
     const n = rows.length;
     const httpRate = n / http.seconds;
@@ -334,6 +367,7 @@ async function main(): Promise<void> {
       `  CPU per 1,000 readings: ${cpuLine(httpCpu, n / 1000)}; raw COPY: PostgreSQL ${(textCpu.postgres / (n / 1000)).toFixed(1)} ms text, ${(binaryCpu.postgres / (n / 1000)).toFixed(1)} ms binary`,
       `single-reading requests, open loop at a constant ${RATE} req/s for ${SECONDS} s: ${single.sent} sent, ${single.answered} answered, ${single.non2xx} non-2xx, ${single.errors} errors; latency from when each was due p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms`,
       `  CPU per request: ${cpuLine(singleCpu, single.answered)}`,
+      `  GC in ingest meanwhile: ${gcLine(gcBefore, gcAfter)}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

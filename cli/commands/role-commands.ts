@@ -1,5 +1,6 @@
 import { roleListenAddress } from '../../platform/lifecycle/role-options';
 import { startIngest, INGEST_DEFAULT_PORT } from '../../ingest/src/ingest-role';
+import { disableAllocationSitePretenuring } from '../../ingest/src/heap-tuning';
 import { startControlPlane, CONTROL_PLANE_DEFAULT_PORT } from '../../control-plane/src/control-plane-role';
 import { startExporters, EXPORTERS_DEFAULT_PORT } from '../../exporters/src/exporters-role';
 import { startAlerting, ALERTING_DEFAULT_PORT } from '../../alerting/src/alerting-role';
@@ -27,7 +28,8 @@ export function roleStarters(env: NodeJS.ProcessEnv): Record<string, RoleStarter
   };
 }
 
-function singleRoleCommand(name: string, summary: string, envVar: string, defaultPort: number): Command {
+/** `prepare` runs before the role starts, for process-wide tuning of that role alone. */
+function singleRoleCommand(name: string, summary: string, envVar: string, defaultPort: number, prepare?: () => void): Command {
   return {
     name,
     summary,
@@ -40,6 +42,7 @@ Flags:
 
 ${DATABASE_ENV_HELP}`,
     async run(argv, env) {
+      prepare?.();
       const { values } = parseFlags(argv, { 'web.listen-address': { type: 'string' } });
       const listen = values['web.listen-address'] as string | undefined;
       if (listen) parseListenAddress('--web.listen-address', listen);
@@ -49,7 +52,13 @@ ${DATABASE_ENV_HELP}`,
   };
 }
 
-export const ingestCommand = singleRoleCommand('ingest', 'Serve the sensor-reading API', 'INGEST_LISTEN_ADDRESS', INGEST_DEFAULT_PORT);
+export const ingestCommand = singleRoleCommand(
+  'ingest',
+  'Serve the sensor-reading API',
+  'INGEST_LISTEN_ADDRESS',
+  INGEST_DEFAULT_PORT,
+  disableAllocationSitePretenuring,
+);
 export const controlPlaneCommand = singleRoleCommand(
   'control-plane',
   'Serve the authenticated control-plane API',
