@@ -117,4 +117,39 @@ describe('shared write transactions', () => {
       await proxy.close().catch(() => undefined);
     }
   });
+  it("records each sensor's newest reading, last battery and receipt time, and never moves them back", async () => {
+    const { svc } = service();
+    const c = await createOrg(db.pool, { sensors: 2 });
+    const [s1, s2] = c.sensors;
+    const state = async () =>
+      (
+        await db.pool.query<{ external_id: string; last_seen_at: Date | null; last_battery_pct: number | null; received: boolean }>(
+          `SELECT external_id, last_seen_at, last_battery_pct, last_received_at >= now() - interval '1 minute' AS received
+           FROM sensors WHERE org_id = $1 ORDER BY external_id`,
+          [c.orgId],
+        )
+      ).rows;
+    const now = new Date();
+    // One write transaction, two sensors: s1's newest reading carries no battery, so the older one's counts.
+    await svc.ingest(
+      keyOf(c),
+      [
+        { sensor_id: s1, recorded_at: iso(base + 2000), temperature_c: 3 },
+        { sensor_id: s1, recorded_at: iso(base + 1000), temperature_c: 3, battery_pct: 80 },
+        { sensor_id: s2, recorded_at: iso(base + 500), temperature_c: 3, battery_pct: 55 },
+      ],
+      now,
+      'seen-1',
+    );
+    expect(await state()).toEqual([
+      { external_id: s1, last_seen_at: new Date(base + 2000), last_battery_pct: 80, received: true },
+      { external_id: s2, last_seen_at: new Date(base + 500), last_battery_pct: 55, received: true },
+    ]);
+    // A late reading for s1 (older than its newest) and a newer one without battery for s2.
+    await svc.ingest(keyOf(c), [{ sensor_id: s1, recorded_at: iso(base), temperature_c: 3, battery_pct: 10 }], now, 'seen-2');
+    await svc.ingest(keyOf(c), [{ sensor_id: s2, recorded_at: iso(base + 9000), temperature_c: 3 }], now, 'seen-3');
+    const after = await state();
+    expect(after[0]).toEqual({ external_id: s1, last_seen_at: new Date(base + 2000), last_battery_pct: 80, received: true });
+    expect(after[1]).toEqual({ external_id: s2, last_seen_at: new Date(base + 9000), last_battery_pct: 55, received: true });
+  });
 });

@@ -71,16 +71,12 @@ export interface SensorSeen {
 
 /**
  * commitIngestWrite records what the server last heard from each sensor and commits, in one
- * round trip.
+ * round trip (ingest_finish_write, migration 0410: a function, so its plan is cached).
  */
 export async function commitIngestWrite(tx: FoldedTransaction, seen: SensorSeen[]): Promise<void> {
   if (seen.length === 0) return tx.commit();
   await tx.commit(
-    `UPDATE sensors s SET last_seen_at = greatest(s.last_seen_at, v.evaluated_until),
-            last_battery_pct = coalesce(v.battery_pct, s.last_battery_pct),
-            last_received_at = now()
-     FROM unnest(${sqlLiteral(seen.map((s) => s.id))}::uuid[], ${sqlLiteral(seen.map((s) => s.evaluatedUntil))}::timestamptz[],
-                 ${sqlLiteral(seen.map((s) => s.batteryPct))}::real[]) AS v(id, evaluated_until, battery_pct)
-     WHERE s.id = v.id`,
+    `SELECT ingest_finish_write(${sqlLiteral(seen.map((s) => s.id))}::uuid[], ${sqlLiteral(seen.map((s) => s.evaluatedUntil))}::timestamptz[],
+                                ${sqlLiteral(seen.map((s) => s.batteryPct))}::real[])`,
   );
 }
