@@ -193,3 +193,13 @@ it('partition maintenance creates partitions ahead and drops those past retentio
   const ahead = new Date(Date.now() + 80 * 86_400_000).toISOString().slice(0, 7).replace('-', '_');
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [`readings_${ahead}`])).rows[0].r).not.toBeNull();
 });
+
+it('partition maintenance covers the whole retention window, beyond what the migrations created', async () => {
+  // The migrations create 25 months back; a retention of ~36 months must accept a 34-month-old backfill.
+  const monthsAgo = (n: number) => `readings_${new Date(Date.now() - n * 30.44 * 86_400_000).toISOString().slice(0, 7).replace('-', '_')}`;
+  await db.pool.query(`DROP TABLE IF EXISTS ${monthsAgo(34)}`);
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 1100, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' } }, metrics, pino({ level: 'silent' }));
+  expect(await jobs.run('partition-maintenance', (c) => jobs.maintainPartitions(c))).toBe(true);
+  expect((await db.pool.query('SELECT to_regclass($1) AS r', [monthsAgo(34)])).rows[0].r).not.toBeNull();
+});

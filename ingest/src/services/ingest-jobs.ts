@@ -73,10 +73,16 @@ export class IngestJobs {
     }
   }
 
-  /** maintainPartitions creates three months ahead and drops what is past retention. */
+  /**
+   * maintainPartitions keeps a partition for every month of the retention window and three
+   * months ahead, and drops what is past retention. The whole window, not only the months
+   * ahead: a gateway may backfill readings as old as retention allows, and a retention
+   * raised beyond what the migrations created would otherwise fail those inserts.
+   */
   async maintainPartitions(client: PoolClient): Promise<Record<string, number>> {
     const created = await client.query<{ n: number }>(
-      `SELECT ensure_reading_partitions(now() - interval '1 month', now() + interval '3 months') AS n`,
+      `SELECT ensure_reading_partitions(now() - $1 * interval '1 day', now() + interval '3 months') AS n`,
+      [this.settings.retentionDays],
     );
     const dropped = await client.query<{ n: number }>('SELECT drop_reading_partitions_before(now() - $1 * interval \'1 day\') AS n', [
       this.settings.retentionDays,
