@@ -184,6 +184,9 @@ describe('logs', () => {
       expect(bad.headers.get('x-request-id')).toBe('req-bad-1');
       const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ org: org.slug, requestId: 'req-ok-1' }), expect.objectContaining({ org: org.slug, requestId: 'req-bad-1' })]));
+      // Each request's own line, written at info (the default level), names the organization.
+      const requestLines = entries.filter((e) => e.msg === 'request' && e.level === 30);
+      for (const id of ['req-ok-1', 'req-bad-1']) expect(requestLines).toEqual(expect.arrayContaining([expect.objectContaining({ org: org.slug, request_id: id })]));
       expect(lines.join('\n')).not.toContain(org.key);
       expect(lines.join('\n')).not.toContain(org.key.slice(4, 20));
     } finally {

@@ -42,6 +42,8 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
       const key = await keys.get(keyHash, () => findDeviceKey(opts.pool, keyHash));
       if (!key || key.revoked) throw new UnauthorizedError('unknown or revoked device key');
       (res.locals as Locals).deviceKey = key;
+      // The request's own log line (written when it finishes) names the organization too.
+      req.log = req.log.child({ org: key.orgSlug });
       next();
     } catch (err) {
       next(err);
