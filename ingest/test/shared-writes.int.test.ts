@@ -152,4 +152,21 @@ describe('shared write transactions', () => {
     expect(after[0]).toEqual({ external_id: s1, last_seen_at: new Date(base + 2000), last_battery_pct: 80, received: true });
     expect(after[1]).toEqual({ external_id: s2, last_seen_at: new Date(base + 9000), last_battery_pct: 55, received: true });
   });
+  it('503 with Retry-After and nothing written when the database only takes reads (a standby after a failover)', async () => {
+    const e = await createOrg(db.pool, { sensors: 1 });
+    const readOnly = new URL(db.url);
+    readOnly.searchParams.set('options', '-c default_transaction_read_only=on');
+    const pool = createPool(readOnly.toString(), { max: 2 });
+    const ingest = await startTestIngest(pool);
+    try {
+      const res = await postReadings(ingest.url, e.key, { sensor_id: e.sensors[0], recorded_at: iso(base), temperature_c: 3 });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBeTruthy();
+      const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE org_id = $1', [e.orgId]);
+      expect(Number(stored.rows[0].n)).toBe(0);
+    } finally {
+      await ingest.stop();
+      await pool.end();
+    }
+  });
 });

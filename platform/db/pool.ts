@@ -68,11 +68,16 @@ export function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promi
   });
 }
 
-/** isConnectionError tells a lost or refused database connection from a query error. */
-export function isConnectionError(err: unknown): boolean {
+/**
+ * isDatabaseUnavailable tells "the database cannot take this work now, retry later" from a
+ * query error: a lost or refused connection, a server shutting down or out of connection
+ * slots (53300), or a read-only standby (25006), which is what a pooler still pointing at the
+ * old primary reaches during a failover. Callers answer 503 with Retry-After.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | undefined;
   if (!e) return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e.code)) {
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300', '25006'].includes(e.code)) {
     return true;
   }
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(

@@ -1,12 +1,13 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ServiceUnavailableError } from '../errors/app-error';
-import { isConnectionError } from '../db/pool';
+import { isDatabaseUnavailable } from '../db/pool';
 
 /**
  * errorHandler maps thrown errors to JSON answers: AppErrors keep their status, body-parser
- * failures become 400/413/415, a lost database becomes 503 with Retry-After, anything else
- * 500. Only 500s are logged at error level; clients never see internal messages.
+ * failures become 400/413/415, a database that cannot take the work (lost, out of connection
+ * slots, a read-only standby) becomes 503 with Retry-After, anything else 500. Only 500s are
+ * logged at error level; clients never see internal messages.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
@@ -21,7 +22,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       appError = new AppError(400, `body: not valid JSON (${err.message})`, { field: 'body' });
     } else if (err?.type === 'encoding.unsupported' || err?.status === 415) {
       appError = new AppError(415, err.message);
-    } else if (isConnectionError(err)) {
+    } else if (isDatabaseUnavailable(err)) {
       log.warn({ err: { message: err.message, code: err.code }, path: req.path }, 'database unavailable');
       appError = new ServiceUnavailableError('database unavailable, retry later', 5);
     } else {

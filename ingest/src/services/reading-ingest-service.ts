@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GroupCommit } from '../../../platform/db/group-commit';
 import { withFoldedTransaction, type FoldedTransaction } from '../../../platform/db/folded-transaction';
-import { isConnectionError, isUniqueViolation, type Pool, type PoolClient } from '../../../platform/db/pool';
+import { isDatabaseUnavailable, isUniqueViolation, type Pool, type PoolClient } from '../../../platform/db/pool';
 import { UnauthorizedError } from '../../../platform/errors/app-error';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
@@ -106,7 +106,7 @@ export class ReadingIngestService {
       onBatch: (n) => metrics.writeBatchRequests.observe(n),
       // With the database unreachable, retrying each request alone would only make the
       // last of them wait for one connection timeout per request before its 503.
-      retryAlone: (err) => !isConnectionError(err),
+      retryAlone: (err) => !isDatabaseUnavailable(err),
     });
   }
 
