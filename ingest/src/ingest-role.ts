@@ -3,10 +3,10 @@ import { databaseReadiness } from '../../platform/db/readiness';
 import { startHttpService } from '../../platform/http/http-service';
 import type { ListenAddress } from '../../platform/config/listen-address';
 import type { RoleContext, RunningRole } from '../../platform/lifecycle/role';
-import { parseIngestConfig } from './config/ingest-config';
+import { parseIngestConfig, redactUrl } from './config/ingest-config';
 import { IngestMetrics } from './metrics/ingest-metrics';
 import { readingsRouter } from './routes/readings-route';
-import { AlertOutboxWorker, redactUrl } from './services/alert-outbox-worker';
+import { AlertOutboxWorker } from './services/alert-outbox-worker';
 import { IngestJobs } from './services/ingest-jobs';
 import { ReadingIngestService } from './services/reading-ingest-service';
 import { fleetSnapshot } from './stores/fleet-store';
@@ -20,6 +20,7 @@ export const INGEST_DEFAULT_PORT = 8081;
 export async function startIngest(ctx: RoleContext, listen: ListenAddress): Promise<RunningRole> {
   const config = parseIngestConfig(ctx.env, validateCron);
   const links = { runbookBaseUrl: config.runbookBaseUrl, dashboardUrl: config.dashboardUrl };
+  const routers = config.alertmanagerUrls.map(redactUrl);
   const metrics = new IngestMetrics(ctx.registry, () => fleetSnapshot(ctx.pool, config.batteryLowPct));
   const service = new ReadingIngestService(
     ctx.pool,
@@ -27,6 +28,7 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
       limits: { maxBatch: config.maxBatch, maxFutureSkewSeconds: config.maxFutureSkewSeconds, retentionDays: config.retentionDays },
       rules: { doorOpenSeconds: config.doorOpenSeconds, batteryLowPct: config.batteryLowPct, batteryClearPct: config.batteryLowPct + 5 },
       links,
+      routers,
       // PGlite's wire protocol has no COPY FROM STDIN.
       copyMinRows: ctx.embeddedDatabase ? 0 : config.copyMinRows,
       writeConcurrency: config.writeConcurrency,
@@ -69,7 +71,7 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
   );
   const jobs = new IngestJobs(
     ctx.pool,
-    { offlineSweepCron: config.offlineSweepCron, partitionCron: config.partitionCron, offlineMultiple: config.offlineMultiple, retentionDays: config.retentionDays, links },
+    { offlineSweepCron: config.offlineSweepCron, partitionCron: config.partitionCron, offlineMultiple: config.offlineMultiple, retentionDays: config.retentionDays, links, routers },
     metrics,
     ctx.logger.child({ component: 'ingest-jobs' }),
   );
@@ -84,6 +86,6 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
   return {
     name: 'ingest',
     url: http.url,
-    notes: [`POST ${http.url}/v1/readings  (alerts → ${config.alertmanagerUrls.map(redactUrl).join(', ')})`],
+    notes: [`POST ${http.url}/v1/readings  (alerts → ${routers.join(', ')})`],
   };
 }

@@ -56,7 +56,9 @@ it('opens after the delay, posts the alert to the router, and resolves after the
   expect(firing.startsAt).toBe(at(15));
   expect(firing.annotations.runbook_url).toMatch(/food-safety\.md#temperatureexcursion$/);
   const onReplica = await waitFor(async () => replica.alerts.find((a) => a.labels.sensor === s), 30_000);
-  expect(onReplica).toEqual(firing);
+  // Each router has its own delivery, so endsAt (now + 4 × the resend interval at sending) may differ by the time between them.
+  expect({ ...onReplica, endsAt: undefined }).toEqual({ ...firing, endsAt: undefined });
+  expect(Date.parse(onReplica.endsAt!)).toBeGreaterThan(Date.now());
 
   // 4.5 °C is inside the 5 °C limit but not by the 1 °C hysteresis: still open.
   await post(org.key, s, [[20, 4.5]]);
@@ -142,6 +144,44 @@ it('keeps alerts while the router is down and delivers them once it is back', as
   }
 });
 
+it('with two routers, one down holds back only itself: the other gets re-sends and the resolution', async () => {
+  const own = await createTestDatabase();
+  const healthy = await startRouterSink();
+  const downPort = await freePort();
+  const down = `http://127.0.0.1:${downPort}`;
+  const both = await startTestIngest(own.pool, { ALERTMANAGER_URLS: `${healthy.url},${down}`, ALERT_RESEND_INTERVAL_SECONDS: '1', OUTBOX_MAX_BACKOFF_SECONDS: '1' });
+  const on = (sink: RouterSink, sensor: string) => sink.alerts.filter((a) => a.labels.sensor === sensor);
+  const isResolved = (a: { endsAt?: string }) => Boolean(a.endsAt && Date.parse(a.endsAt) <= Date.now());
+  try {
+    const org = await createOrg(own.pool, { thresholds: { delay_seconds: 0, hysteresis_c: 1 } });
+    const s = org.sensors[0];
+    expect((await postReadings(both.url, org.key, { sensor_id: s, recorded_at: at(0), temperature_c: 8 })).status).toBe(200);
+    // Re-sent every second to the healthy router while the other refuses connections.
+    await waitFor(async () => on(healthy, s).filter((a) => !isResolved(a)).length >= 3, 30_000);
+    const waiting = await own.pool.query<{ router: string; n: string }>(
+      'SELECT router, count(*) AS n FROM alert_outbox WHERE delivered_at IS NULL GROUP BY router',
+    );
+    expect(waiting.rows).toEqual([{ router: down, n: '1' }]); // one copy waits for it, not one per re-send
+    expect((await postReadings(both.url, org.key, { sensor_id: s, recorded_at: at(5), temperature_c: 3 })).status).toBe(200);
+    await waitFor(async () => on(healthy, s).find(isResolved), 30_000);
+    // The router comes back: it gets the firing alert, then the resolution, in that order.
+    const late = await startRouterSink(downPort);
+    try {
+      await waitFor(async () => on(late, s).find(isResolved), 30_000);
+      const got = on(late, s);
+      expect(isResolved(got[0])).toBe(false);
+      expect(isResolved(got[got.length - 1])).toBe(true);
+      expect(got[got.length - 1].endsAt).toBe(at(5));
+    } finally {
+      await late.close();
+    }
+  } finally {
+    await both.stop();
+    await healthy.close();
+    await own.drop();
+  }
+});
+
 it('re-sends open excursions periodically so a restarted router relearns them', async () => {
   const resender = await startTestIngest(db.pool, { ALERTMANAGER_URLS: sink.url, ALERT_RESEND_INTERVAL_SECONDS: '1' });
   try {
@@ -167,7 +207,7 @@ it('door left open, low battery and a silent sensor each alert through the same 
   await db.pool.query(`UPDATE sensors SET created_at = now() - interval '1 day' WHERE external_id = $1`, [silent]);
   const logger = pino({ level: 'silent' });
   const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
-  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' } }, metrics, logger);
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [sink.url, replica.url] }, metrics, logger);
   expect(await jobs.run('offline-sweep', (c) => jobs.sweepOffline(c))).toBe(true);
   const names = await waitFor(async () => {
     const got = new Set(sink.alerts.filter((a) => a.labels.org === org.slug).map((a) => `${a.labels.alertname}:${a.labels.sensor}`));
@@ -187,7 +227,7 @@ it('partition maintenance creates partitions ahead and drops those past retentio
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [oldName])).rows[0].r).not.toBeNull();
   const logger = pino({ level: 'silent' });
   const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
-  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' } }, metrics, logger);
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [] }, metrics, logger);
   expect(await jobs.run('partition-maintenance', (c) => jobs.maintainPartitions(c))).toBe(true);
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [oldName])).rows[0].r).toBeNull();
   const ahead = new Date(Date.now() + 80 * 86_400_000).toISOString().slice(0, 7).replace('-', '_');
@@ -199,7 +239,7 @@ it('partition maintenance covers the whole retention window, beyond what the mig
   const monthsAgo = (n: number) => `readings_${new Date(Date.now() - n * 30.44 * 86_400_000).toISOString().slice(0, 7).replace('-', '_')}`;
   await db.pool.query(`DROP TABLE IF EXISTS ${monthsAgo(34)}`);
   const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
-  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 1100, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' } }, metrics, pino({ level: 'silent' }));
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 1100, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [] }, metrics, pino({ level: 'silent' }));
   expect(await jobs.run('partition-maintenance', (c) => jobs.maintainPartitions(c))).toBe(true);
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [monthsAgo(34)])).rows[0].r).not.toBeNull();
 });

@@ -37,6 +37,7 @@ function service() {
       limits: { maxBatch: 100, maxFutureSkewSeconds: 300, retentionDays: 730 },
       rules: { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 },
       links: { runbookBaseUrl: 'http://runbooks.test', dashboardUrl: 'http://dashboards.test' },
+      routers: ['http://router.test'],
       copyMinRows: 0,
       writeConcurrency: 1,
       maxReadingsPerWrite: 100,

@@ -8,9 +8,11 @@ export const OUTBOX_SOURCE = 'control-plane';
 
 /**
  * startOutboxRelay delivers the control plane's alert_outbox rows (deploy alerts) to the
- * router, for deployments where no ingest relay runs. Rows are leased with FOR UPDATE SKIP
- * LOCKED, so replicas never send one at the same time; a failure backs off exponentially and
- * the row stays until sent (at least once; the router de-duplicates identical alerts).
+ * router, for deployments where no ingest relay runs. Where one runs, ingest may take a row
+ * first and queue a copy per router it posts to (ADR 0068); copies have a router and are
+ * ingest's to deliver. Rows are leased with FOR UPDATE SKIP LOCKED, so replicas never send one
+ * at the same time; a failure backs off exponentially and the row stays until sent (at least
+ * once; the router de-duplicates identical alerts).
  */
 export function startOutboxRelay(pool: Pool, router: RouterClient, logger: Logger, registry: Registry, everyMs = 2000): () => Promise<void> {
   const deliveries = new Counter({
@@ -28,7 +30,7 @@ export function startOutboxRelay(pool: Pool, router: RouterClient, logger: Logge
     const { rows } = await pool.query<{ id: string; payload: unknown }>(
       `UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = now() + interval '60 seconds'
        WHERE id IN (SELECT id FROM alert_outbox
-                    WHERE delivered_at IS NULL AND next_attempt_at <= now() AND payload->'labels'->>'source' = $1
+                    WHERE delivered_at IS NULL AND router IS NULL AND next_attempt_at <= now() AND payload->'labels'->>'source' = $1
                     ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
        RETURNING id::text AS id, payload`,
       [OUTBOX_SOURCE],

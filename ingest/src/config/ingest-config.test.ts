@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from 'node-cron';
 import { ConfigError } from '../../../platform/config/config-error';
-import { parseIngestConfig } from './ingest-config';
-import { redactUrl } from '../services/alert-outbox-worker';
+import { parseIngestConfig, redactUrl } from './ingest-config';
 
 describe('parseIngestConfig', () => {
   it('defaults to the bundled router and the documented limits', () => {
@@ -41,6 +40,12 @@ describe('redactUrl', () => {
   it('keeps router credentials out of labels and logs', () => {
     expect(redactUrl('https://user:s3cret@router.example:9093/')).toBe('https://router.example:9093');
     expect(redactUrl('http://127.0.0.1:9093')).toBe('http://127.0.0.1:9093');
+  });
+
+  it('rejects two URLs of the same router (each router has its own outbox rows, named without credentials)', () => {
+    expect(() => parseIngestConfig({ ALERTMANAGER_URLS: 'http://a:p@router:9093,http://b:q@router:9093/' }, validate)).toThrow(
+      /ALERTMANAGER_URLS: names the router http:\/\/router:9093 twice/,
+    );
   });
 });
 

@@ -69,6 +69,14 @@ function parseUrls(raw: string): string[] {
     });
 }
 
+/** redactUrl drops credentials from a router URL: the router's name in metrics, logs and the outbox. */
+export function redactUrl(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString().replace(/\/$/, '');
+}
+
 /**
  * parseIngestConfig reads the ingest settings. Without ALERTMANAGER_URLS, alerts go to the
  * bundled router (the alerting role at ALERTING_LISTEN_ADDRESS, default port 9093).
@@ -86,6 +94,10 @@ export function parseIngestConfig(env: Env, validateCron: (expr: string) => bool
   // Router URLs may carry basic-auth credentials, so they may come from ALERTMANAGER_URLS_FILE.
   const alertmanagerUrls = parseUrls(readSecret(env, 'ALERTMANAGER_URLS') ?? defaultRouter);
   if (alertmanagerUrls.length === 0) throw new ConfigError('ALERTMANAGER_URLS', 'needs at least one URL');
+  // Each router has its own outbox rows, named by the URL without credentials.
+  const names = alertmanagerUrls.map(redactUrl);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new ConfigError('ALERTMANAGER_URLS', `names the router ${twice} twice`);
   return {
     maxBatch: c.INGEST_MAX_BATCH,
     maxBodyBytes: c.INGEST_MAX_BODY_BYTES,

@@ -14,6 +14,8 @@ export interface IngestJobSettings {
   offlineMultiple: number;
   retentionDays: number;
   links: AlertLinks;
+  /** The routers alerts are queued for (their names: URLs without credentials). */
+  routers: readonly string[];
 }
 
 /** Delivered outbox rows are kept this long for inspection, then pruned. */
@@ -119,7 +121,7 @@ export class IngestJobs {
       const payload = buildAlert({ status: 'firing', excursion: ex, severity: 'warning' }, sensor.alertContext, this.settings.links);
       entries.push({ orgId: sensor.orgId, excursionId: ex.id!, payload });
     }
-    await enqueueAlerts(client, entries);
+    await enqueueAlerts(client, entries, this.settings.routers);
     return { opened: entries.length };
   }
 }

@@ -27,6 +27,8 @@ export interface ReadingIngestSettings {
   limits: ReadingLimits;
   rules: SensorRuleSettings;
   links: AlertLinks;
+  /** The routers alerts are queued for (their names: URLs without credentials). */
+  routers: readonly string[];
   /**
    * Batches of at least this many new readings are written with COPY instead of INSERT;
    * 0 never uses COPY (the embedded PGlite does not speak COPY FROM STDIN).
@@ -287,7 +289,7 @@ export class ReadingIngestService {
         outbox.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
       }
     }
-    await enqueueAlerts(tx.client, outbox);
+    await enqueueAlerts(tx.client, outbox, this.settings.routers);
     for (const keyId of new Set(requests.map((r) => r.key.id))) {
       if (this.keyTouch.due(keyId)) await touchDeviceKey(tx.client, keyId);
     }

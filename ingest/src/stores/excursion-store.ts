@@ -119,21 +119,34 @@ export interface OpenExcursionRef {
   id: string;
   sensorId: string;
   excursion: Excursion;
+  /** The routers due a re-send of it. */
+  routers: string[];
 }
 
 /**
- * openExcursionsDueForResend: open excursions whose last alert is older than the resend
- * interval and that have nothing waiting in the outbox (a router that is down is not
- * flooded with copies). Locked SKIP LOCKED so replicas share the work.
+ * openExcursionsDueForResend: open excursions whose last alert was queued longer ago than the
+ * resend interval, each with the routers that have nothing of it waiting (a router that is down
+ * is not flooded with copies, and does not hold back the others: ADR 0068). Locked SKIP LOCKED
+ * so replicas share the work.
  */
-export async function openExcursionsDueForResend(client: PoolClient, resendSeconds: number, limit: number): Promise<OpenExcursionRef[]> {
-  const { rows } = await client.query<ExcursionRow>(
-    `SELECT e.* FROM excursions e
-     WHERE e.state = 'open' AND (e.last_alert_at IS NULL OR e.last_alert_at < now() - $1 * interval '1 second')
-       AND NOT EXISTS (SELECT 1 FROM alert_outbox o WHERE o.excursion_id = e.id AND o.delivered_at IS NULL)
-     ORDER BY e.last_alert_at NULLS FIRST LIMIT $2
-     FOR UPDATE OF e SKIP LOCKED`,
-    [resendSeconds, limit],
+export async function openExcursionsDueForResend(
+  client: PoolClient,
+  routers: readonly string[],
+  resendSeconds: number,
+  limit: number,
+): Promise<OpenExcursionRef[]> {
+  const { rows } = await client.query<ExcursionRow & { due_routers: string[] }>(
+    `WITH due AS (
+       SELECT e.id, r.router FROM excursions e CROSS JOIN unnest($1::text[]) AS r(router)
+       WHERE e.state = 'open' AND (e.last_alert_at IS NULL OR e.last_alert_at < now() - $2 * interval '1 second')
+         AND NOT EXISTS (SELECT 1 FROM alert_outbox o WHERE o.excursion_id = e.id AND o.router = r.router AND o.delivered_at IS NULL)
+     ), locked AS (
+       SELECT e.* FROM excursions e WHERE e.id IN (SELECT id FROM due)
+       ORDER BY e.last_alert_at NULLS FIRST LIMIT $3
+       FOR UPDATE OF e SKIP LOCKED
+     )
+     SELECT l.*, (SELECT array_agg(d.router ORDER BY d.router) FROM due d WHERE d.id = l.id) AS due_routers FROM locked l`,
+    [routers, resendSeconds, limit],
   );
-  return rows.map((r) => ({ id: r.id, sensorId: r.sensor_id, excursion: fromRow(r) }));
+  return rows.map((r) => ({ id: r.id, sensorId: r.sensor_id, excursion: fromRow(r), routers: r.due_routers }));
 }
