@@ -50,6 +50,27 @@ describe('GroupCommit', () => {
     expect(await Promise.all(all)).toEqual(['a', 'b', 'ccc', 'dd', 'eeeeee', 'f'].map((s) => `done:${s}`));
   });
 
+  it('with fairBy, a key with a backlog shares batches instead of holding the others behind it', async () => {
+    const { batches, run } = controlledRun();
+    // Items are "key:weight"; a batch holds weight 10.
+    const gc = new GroupCommit(run, { maxInFlight: 1, maxBatchWeight: 10, weight: (s: string) => Number(s.split(':')[1]), fairBy: (s: string) => s.split(':')[0] });
+    const all = ['a:10', 'a:10', 'a:10', 'a:10', 'b:1', 'a:4', 'c:2', 'b:1'].map((s) => gc.submit(s));
+    expect(batches.map((x) => x.items)).toEqual([['a:10']]);
+    const next = async () => {
+      batches[batches.length - 1].finish();
+      await tick();
+      return batches[batches.length - 1].items;
+    };
+    // First come first served would run b only after every a:10 before it.
+    expect(await next()).toEqual(['b:1', 'c:2', 'b:1']);
+    expect(await next()).toEqual(['a:10']);
+    expect(await next()).toEqual(['a:10']);
+    expect(await next()).toEqual(['a:10']);
+    expect(await next()).toEqual(['a:4']);
+    batches[batches.length - 1].finish();
+    expect(await Promise.all(all)).toEqual(['a:10', 'a:10', 'a:10', 'a:10', 'b:1', 'a:4', 'c:2', 'b:1'].map((s) => `done:${s}`));
+  });
+
   it('retries a failed batch item by item, so only the bad item fails', async () => {
     const attempts: string[][] = [];
     const run = async (items: string[]) => {

@@ -5,6 +5,10 @@
  * runs each request alone (no added latency), and a busy one pays the per-transaction round
  * trips once per batch instead of once per request.
  *
+ * With `fairBy`, batches take items round-robin across keys (ingest: organizations), so a key
+ * with many items waiting shares each batch with the others instead of holding them behind
+ * its backlog; a key's own items keep their order.
+ *
  * Each submitter gets its own result, and only after the batch holding its item committed.
  * If a batch fails, its items are retried one by one, so one bad item fails alone and the
  * others still commit, unless `retryAlone` says the error is not about the items (a database
@@ -19,6 +23,8 @@ export interface GroupCommitOptions<T> {
   onBatch?: (items: number) => void;
   /** Whether a failed batch's items are worth retrying one by one (default: always). */
   retryAlone?: (err: unknown) => boolean;
+  /** Items with different keys share batches round-robin (default: one key, first come first served). */
+  fairBy?: (item: T) => string;
 }
 
 interface Waiting<T, R> {
@@ -28,7 +34,12 @@ interface Waiting<T, R> {
 }
 
 export class GroupCommit<T, R> {
-  private readonly queue: Waiting<T, R>[] = [];
+  /** Waiting items by key, each in arrival order. */
+  private readonly queues = new Map<string, Waiting<T, R>[]>();
+  /** The batch that last took an item of each key: keys served longest ago go first. */
+  private readonly served = new Map<string, number>();
+  private batches = 0;
+  private waiting = 0;
   private inFlight = 0;
 
   /** `run` must return one result per item, in the items' order, once they are committed. */
@@ -39,13 +50,17 @@ export class GroupCommit<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      const key = this.opts.fairBy?.(item) ?? '';
+      const queue = this.queues.get(key);
+      if (queue) queue.push({ item, resolve, reject });
+      else this.queues.set(key, [{ item, resolve, reject }]);
+      this.waiting++;
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
+    while (this.inFlight < this.opts.maxInFlight && this.waiting > 0) {
       const batch = this.takeBatch();
       this.inFlight++;
       void this.execute(batch).finally(() => {
@@ -55,15 +70,34 @@ export class GroupCommit<T, R> {
     }
   }
 
+  /**
+   * takeBatch takes the oldest waiting item of each key in turn, keys served longest ago
+   * first (then in order of arrival), until the batch is full. An item that does not fit is
+   * left for a later batch, and so is everything behind it of its key. The first item always
+   * fits.
+   */
   private takeBatch(): Waiting<T, R>[] {
-    const batch = [this.queue.shift()!];
-    let weight = this.opts.weight(batch[0].item);
-    while (this.queue.length > 0) {
-      const next = this.opts.weight(this.queue[0].item);
-      if (weight + next > this.opts.maxBatchWeight) break;
-      weight += next;
-      batch.push(this.queue.shift()!);
+    const batch: Waiting<T, R>[] = [];
+    const order = [...this.queues.keys()].sort((a, b) => (this.served.get(a) ?? -1) - (this.served.get(b) ?? -1));
+    const n = ++this.batches;
+    let weight = 0;
+    for (let took = true; took && this.waiting > 0; ) {
+      took = false;
+      for (const key of order) {
+        const queue = this.queues.get(key);
+        if (!queue) continue;
+        const next = this.opts.weight(queue[0].item);
+        if (batch.length > 0 && weight + next > this.opts.maxBatchWeight) continue;
+        batch.push(queue.shift()!);
+        weight += next;
+        this.waiting--;
+        took = true;
+        this.served.set(key, n);
+        if (queue.length === 0) this.queues.delete(key);
+      }
     }
+    // Forget keys long gone rather than grow without bound (one entry per organization seen).
+    if (this.served.size > 10_000) for (const key of this.served.keys()) if (!this.queues.has(key)) this.served.delete(key);
     return batch;
   }
 

@@ -109,6 +109,9 @@ export class ReadingIngestService {
       // With the database unreachable, retrying each request alone would only make the
       // last of them wait for one connection timeout per request before its 503.
       retryAlone: (err) => !isDatabaseUnavailable(err),
+      // An organization flooding ingest shares each transaction with the others instead of
+      // queueing them behind its backlog.
+      fairBy: (r) => r.key.orgId,
     });
   }
 
