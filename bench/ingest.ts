@@ -310,7 +310,7 @@ function cpuLine(cpu: CpuSpent, units: number): string {
 
 function startIngest(url: string, port: number): ChildProcess {
   return spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(PROJECT_ROOT, 'bin', 'freshtrack.js'), 'ingest', `--web.listen-address=127.0.0.1:${port}`], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_PER_SECOND: '100000', INGEST_RATE_LIMIT_READINGS_PER_SECOND: '100000000', ALERTMANAGER_URLS: 'http://127.0.0.1:9' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }

@@ -53,6 +53,7 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
           maxBatch: config.maxBatch,
           maxBodyBytes: config.maxBodyBytes,
           rateLimitPerSecond: config.rateLimitPerSecond,
+          readingsPerSecondPerKey: config.readingsPerSecondPerKey,
           deviceKeyCacheSeconds: config.deviceKeyCacheSeconds,
         }),
       ),

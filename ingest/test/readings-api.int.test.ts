@@ -211,6 +211,30 @@ describe('rate limit and database outage', () => {
     }
   });
 
+  it('429 once a key posts more readings per second than its budget, however few the requests; nothing of it written', async () => {
+    const limited = await startTestIngest(db.pool, { INGEST_MAX_BATCH: '50', INGEST_RATE_LIMIT_READINGS_PER_SECOND: '60' });
+    const start = base - 30_000_000;
+    const batch = (from: number, n: number) => ({
+      readings: Array.from({ length: n }, (_, i) => ({ sensor_id: org.sensors[0], recorded_at: iso(start + (from + i) * 1000), temperature_c: 2 })),
+    });
+    try {
+      // Two requests at once, 70 readings within the second: whichever comes second is refused whole.
+      const [a, b] = await Promise.all([postReadings(limited.url, org.key, batch(0, 50)), postReadings(limited.url, org.key, batch(50, 20))]);
+      expect([a.status, b.status].sort()).toEqual([200, 429]);
+      const [ok, over] = a.status === 200 ? [a, b] : [b, a];
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE recorded_at >= $1 AND recorded_at < $2', [
+        new Date(start),
+        new Date(start + 70_000),
+      ]);
+      expect(Number(stored.rows[0].n)).toBe((ok.body as { accepted: number }).accepted);
+      // Another organization's key has its own budget.
+      expect((await postReadings(limited.url, other.key, { sensor_id: other.sensors[0], recorded_at: iso(start), temperature_c: 2 })).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('503 with Retry-After when the database is unreachable', async () => {
     const deadPool = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/nothing`, { max: 2 });
     const down = await startTestIngest(deadPool);

@@ -30,6 +30,7 @@ describe('parseIngestConfig', () => {
     [{ INGEST_WRITE_CONCURRENCY: '0' }, 'INGEST_WRITE_CONCURRENCY'],
     [{ INGEST_COPY_MIN_ROWS: '-1' }, 'INGEST_COPY_MIN_ROWS'],
     [{ INGEST_DEVICE_KEY_CACHE_SECONDS: '1.5' }, 'INGEST_DEVICE_KEY_CACHE_SECONDS'],
+    [{ INGEST_RATE_LIMIT_READINGS_PER_SECOND: '100' }, 'INGEST_RATE_LIMIT_READINGS_PER_SECOND'], // below the batch limit
   ])('rejects %j naming %s', (env, field) => {
     expect(() => parseIngestConfig(env, validate)).toThrow(ConfigError);
     expect(() => parseIngestConfig(env, validate)).toThrow(new RegExp(`: ${field}:`));

@@ -10,6 +10,7 @@ export interface IngestConfig {
   retentionDays: number;
   /** Requests per second allowed per device key (per replica: the bucket is in-process). */
   rateLimitPerSecond: number;
+  readingsPerSecondPerKey: number;
   /** Batches of at least this many readings are written with COPY (0: never). */
   copyMinRows: number;
   /** Write transactions in flight per process; requests arriving meanwhile share the next. */
@@ -36,6 +37,7 @@ const schema = z.object({
   INGEST_MAX_CLOCK_SKEW_SECONDS: setting.positiveInt().default(300),
   READINGS_RETENTION_DAYS: setting.positiveInt().min(30).default(730),
   INGEST_RATE_LIMIT_PER_SECOND: setting.positiveInt().default(100),
+  INGEST_RATE_LIMIT_READINGS_PER_SECOND: setting.positiveInt().default(20_000),
   INGEST_WRITE_CONCURRENCY: setting.positiveInt().max(64).default(2),
   INGEST_DEVICE_KEY_CACHE_SECONDS: z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(0).max(3600).default(30),
   INGEST_COPY_MIN_ROWS: z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(0).default(100),
@@ -94,6 +96,10 @@ export function parseIngestConfig(env: Env, validateCron: (expr: string) => bool
   // Router URLs may carry basic-auth credentials, so they may come from ALERTMANAGER_URLS_FILE.
   const alertmanagerUrls = parseUrls(readSecret(env, 'ALERTMANAGER_URLS') ?? defaultRouter);
   if (alertmanagerUrls.length === 0) throw new ConfigError('ALERTMANAGER_URLS', 'needs at least one URL');
+  // A batch bigger than a second's budget could never be accepted.
+  if (c.INGEST_RATE_LIMIT_READINGS_PER_SECOND < c.INGEST_MAX_BATCH) {
+    throw new ConfigError('INGEST_RATE_LIMIT_READINGS_PER_SECOND', `must be at least INGEST_MAX_BATCH (${c.INGEST_MAX_BATCH})`);
+  }
   // Each router has its own outbox rows, named by the URL without credentials.
   const names = alertmanagerUrls.map(redactUrl);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -104,6 +110,7 @@ export function parseIngestConfig(env: Env, validateCron: (expr: string) => bool
     maxFutureSkewSeconds: c.INGEST_MAX_CLOCK_SKEW_SECONDS,
     retentionDays: c.READINGS_RETENTION_DAYS,
     rateLimitPerSecond: c.INGEST_RATE_LIMIT_PER_SECOND,
+    readingsPerSecondPerKey: c.INGEST_RATE_LIMIT_READINGS_PER_SECOND,
     copyMinRows: c.INGEST_COPY_MIN_ROWS,
     writeConcurrency: c.INGEST_WRITE_CONCURRENCY,
     deviceKeyCacheSeconds: c.INGEST_DEVICE_KEY_CACHE_SECONDS,

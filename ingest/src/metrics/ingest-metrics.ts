@@ -76,7 +76,7 @@ export class IngestMetrics {
     });
     this.rateLimited = new Counter({
       name: 'freshtrack_ingest_rate_limited_total',
-      help: 'Requests refused with 429 by the per-key rate limit',
+      help: 'Requests refused with 429 by the per-key rate limits (requests or readings per second)',
       registers,
     });
     this.deliveries = new Counter({

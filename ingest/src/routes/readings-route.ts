@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import { hashDeviceKey, isWellFormedDeviceKey } from '../../../platform/contracts/device-key';
 import { AppError, ForbiddenError, UnauthorizedError } from '../../../platform/errors/app-error';
@@ -18,6 +19,8 @@ export interface ReadingsRouteOptions {
   maxBatch: number;
   maxBodyBytes: number;
   rateLimitPerSecond: number;
+  /** Readings per second each key may post (on top of the request limit); at least maxBatch. */
+  readingsPerSecondPerKey: number;
   deviceKeyCacheSeconds: number;
 }
 
@@ -64,6 +67,11 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
     },
   });
 
+  // Requests alone do not bound the work: 100 requests/s of 5,000 readings each is more than a
+  // replica writes. A second budget counts readings per key (rate-limiter-flexible: a token
+  // bucket per key, weighted by the batch), so one key cannot fill the write queue.
+  const readingBudget = new RateLimiterMemory({ points: opts.readingsPerSecondPerKey, duration: 1 });
+
   const requireJson = (req: Request, _res: Response, next: NextFunction) => {
     if (!req.is('application/json')) return next(new AppError(415, 'Content-Type must be application/json', { field: 'Content-Type' }));
     next();
@@ -91,6 +99,16 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
         if (!Array.isArray(items)) {
           outcome = 'invalid';
           throw new AppError(items.status, `${items.field}: ${items.reason}`, { field: items.field, reason: items.reason });
+        }
+        try {
+          await readingBudget.consume(deviceKey.id, items.length);
+        } catch (refused) {
+          if (!(refused instanceof RateLimiterRes)) throw refused;
+          outcome = 'rate_limited';
+          opts.metrics.rateLimited.inc();
+          res.set('Retry-After', String(Math.max(1, Math.ceil(refused.msBeforeNext / 1000))));
+          res.status(429).json({ error: `readings per second exceeded for this device key (${opts.readingsPerSecondPerKey}), retry later` });
+          return;
         }
         opts.metrics.batchSize.observe(items.length);
         const result = await opts.service.ingest(deviceKey, items, new Date(), requestId);
