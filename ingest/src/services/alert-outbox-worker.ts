@@ -87,7 +87,11 @@ export class AlertOutboxWorker {
       const claimed = await claimAlerts(this.pool, this.routers, BATCH, LEASE_SECONDS);
       if (claimed.length === 0 || this.stopped) return;
       const byRouter = new Map<string, ClaimedAlert[]>();
-      for (const c of claimed) byRouter.set(c.router, [...(byRouter.get(c.router) ?? []), c]);
+      for (const c of claimed) {
+        const rows = byRouter.get(c.router);
+        if (rows) rows.push(c);
+        else byRouter.set(c.router, [c]);
+      }
       await Promise.all([...byRouter].map(([router, rows]) => this.deliver(router, rows)));
       if (claimed.length < BATCH) return;
     }
@@ -121,16 +125,18 @@ export class AlertOutboxWorker {
       const due = await openExcursionsDueForResend(client, this.routers, this.settings.resendIntervalSeconds, BATCH);
       if (due.length === 0) return;
       const sensors = await findSensorsById(client, [...new Set(due.map((d) => d.sensorId))]);
-      // Grouped by the routers due, so each gets its re-sends in one insert.
-      const byRouters = new Map<string, OutboxEntry[]>();
+      // Grouped by the set of routers due, so each set gets its re-sends in one insert.
+      const groups = new Map<string, { routers: string[]; entries: OutboxEntry[] }>();
       for (const d of due) {
         const sensor = sensors.get(d.sensorId);
         if (!sensor) continue;
         const payload = buildAlert({ status: 'firing', excursion: d.excursion, severity: d.excursion.severity }, sensor.alertContext, this.settings.links);
-        const key = d.routers.join(' ');
-        byRouters.set(key, [...(byRouters.get(key) ?? []), { orgId: sensor.orgId, excursionId: d.id, payload }]);
+        const key = d.routers.join('\n');
+        const group = groups.get(key) ?? { routers: d.routers, entries: [] };
+        group.entries.push({ orgId: sensor.orgId, excursionId: d.id, payload });
+        groups.set(key, group);
       }
-      for (const [key, entries] of byRouters) await enqueueAlerts(client, entries, key.split(' '));
+      for (const { routers, entries } of groups.values()) await enqueueAlerts(client, entries, routers);
     });
   }
 }
