@@ -49,3 +49,10 @@ export class ServiceUnavailableError extends AppError {
     super(503, message, {}, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
+
+/** TooManyRequestsError is a 429 with Retry-After: a rate limit refused the request. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, message, {}, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

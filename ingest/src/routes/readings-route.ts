@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import { hashDeviceKey, isWellFormedDeviceKey } from '../../../platform/contracts/device-key';
-import { AppError, ForbiddenError, UnauthorizedError } from '../../../platform/errors/app-error';
+import { AppError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../../platform/errors/app-error';
 import type { Pool } from '../../../platform/db/pool';
 import { extractReadings } from '../domain/validate-readings';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
@@ -61,9 +61,9 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (_req, res) => (res.locals as Locals).deviceKey.id,
-    handler: (_req, res) => {
+    handler: (_req, _res, next) => {
       opts.metrics.rateLimited.inc();
-      res.set('Retry-After', '1').status(429).json({ error: 'rate limit exceeded for this device key, retry later' });
+      next(new TooManyRequestsError('rate limit exceeded for this device key, retry later', 1));
     },
   });
 
@@ -106,9 +106,10 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
           if (!(refused instanceof RateLimiterRes)) throw refused;
           outcome = 'rate_limited';
           opts.metrics.rateLimited.inc();
-          res.set('Retry-After', String(Math.max(1, Math.ceil(refused.msBeforeNext / 1000))));
-          res.status(429).json({ error: `readings per second exceeded for this device key (${opts.readingsPerSecondPerKey}), retry later` });
-          return;
+          throw new TooManyRequestsError(
+            `readings per second exceeded for this device key (${opts.readingsPerSecondPerKey}), retry later`,
+            Math.max(1, Math.ceil(refused.msBeforeNext / 1000)),
+          );
         }
         opts.metrics.batchSize.observe(items.length);
         const result = await opts.service.ingest(deviceKey, items, new Date(), requestId);
