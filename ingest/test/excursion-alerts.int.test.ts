@@ -112,6 +112,54 @@ it('evaluates an out-of-order backfill in recorded_at order, and late readings o
   expect(after).toMatchObject({ state: 'open', peak_c: 9.5 });
 });
 
+it('an excursion that began and ended inside one backfill reaches the router once, as retrospective, and auto-resolves', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 600 } });
+  const s = org.sensors[0];
+  // A gateway back online sends an hour it buffered: a 20-minute breach, over before it was heard of.
+  const res = await post(org.key, s, [[0, 4], [10, 8], [20, 9], [30, 3], [40, 4]]);
+  expect(res.body).toMatchObject({ accepted: 5 });
+  const [ex] = await excursions(org.orgId);
+  expect(ex).toMatchObject({ state: 'closed', peak_c: 9 });
+  expect(ex.opened_at.toISOString()).toBe(at(20));
+  expect(ex.closed_at.toISOString()).toBe(at(30));
+  // The food-safety record asks for a corrective action all the same.
+  const action = await db.pool.query('SELECT state FROM corrective_actions WHERE excursion_id = $1', [ex.id]);
+  expect(action.rows).toEqual([{ state: 'open' }]);
+
+  const got = await waitFor(async () => (alertsFor(s).length > 0 ? alertsFor(s) : undefined), 30_000);
+  // One firing alert that the router will notify, ending by itself a few resend intervals on —
+  // not firing then resolved within milliseconds, which a router never notifies.
+  expect(got).toHaveLength(1);
+  expect(got[0].labels).toMatchObject({ alertname: 'TemperatureExcursion', retrospective: 'true', sensor: s });
+  expect(got[0].startsAt).toBe(at(20));
+  expect(got[0].annotations.ended).toBe(at(30));
+  expect(Date.parse(got[0].endsAt!)).toBeGreaterThan(Date.now());
+});
+
+it('late readings that reveal a breach nobody saw are replayed in recorded_at order: the excursion is recorded and alerted', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 600, hysteresis_c: 0 } });
+  const s = org.sensors[0];
+  await post(org.key, s, [[0, 4], [50, 4], [60, 4]]);
+  expect(await excursions(org.orgId)).toEqual([]);
+  // The readings between arrive after the newer ones (a gateway's retried batch).
+  const late = await post(org.key, s, [[15, 8], [25, 9], [35, 8.5], [45, 4]]);
+  expect(late.body).toMatchObject({ accepted: 4 });
+  const [ex] = await excursions(org.orgId);
+  expect(ex).toMatchObject({ state: 'closed', peak_c: 9, seconds_beyond_limit: 1800 });
+  expect(ex.breach_started_at.toISOString()).toBe(at(15));
+  expect(ex.closed_at.toISOString()).toBe(at(45));
+  const got = await waitFor(async () => alertsFor(s).find((a) => a.labels.retrospective === 'true'), 30_000);
+  expect(got.annotations.since).toBe(at(15));
+  const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+  expect(metrics).toMatch(/^freshtrack_ingest_late_replays_total [1-9]/m);
+  expect(metrics).toMatch(/^freshtrack_ingest_retrospective_excursions_total [1-9]/m);
+
+  // Sent again (a retry that got no answer): duplicates, nothing replayed, nothing recorded twice.
+  const again = await post(org.key, s, [[15, 8], [25, 9], [35, 8.5], [45, 4]]);
+  expect(again.body).toMatchObject({ accepted: 0, duplicates: 4 });
+  expect(await excursions(org.orgId)).toHaveLength(1);
+});
+
 it('keeps alerts while the router is down and delivers them once it is back', async () => {
   // A database of its own: the other tests' ingest (router up) must not deliver this alert.
   const own = await createTestDatabase();

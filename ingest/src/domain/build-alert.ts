@@ -30,8 +30,9 @@ export interface AlertLinks {
 }
 
 
-function summary(ex: Excursion, ctx: AlertContext): string {
+function summary(ex: Excursion, ctx: AlertContext, retrospective: boolean): string {
   const where = `${ctx.unitName} (${ctx.siteName})`;
+  if (retrospective) return `${pastSummary(ex, where)}; back to normal at ${(ex.closedAt ?? ex.lastReadingAt ?? ex.breachStartedAt).toISOString()}, found after it ended`;
   switch (ex.kind) {
     case 'TemperatureExcursion': {
       const side = ex.direction === 'high' ? 'above' : 'below';
@@ -47,20 +48,39 @@ function summary(ex: Excursion, ctx: AlertContext): string {
   }
 }
 
+function pastSummary(ex: Excursion, where: string): string {
+  const since = ex.breachStartedAt.toISOString();
+  switch (ex.kind) {
+    case 'TemperatureExcursion': {
+      const side = ex.direction === 'high' ? 'above' : 'below';
+      return `${where} was ${side} the ${formatTemperature(ex.limitC ?? 0)} limit from ${since}, peak ${formatTemperature(ex.peakC ?? 0)}`;
+    }
+    case 'DoorOpenTooLong':
+      return `${where}: door was open from ${since}`;
+    case 'SensorBatteryLow':
+      return `${where}: sensor battery was low from ${since}`;
+    case 'SensorOffline':
+      return `${where}: sensor was silent from ${since}`;
+  }
+}
+
 /**
  * buildAlert turns an alert event into the postable alert the router receives. Labels
  * identify the alert (and so its fingerprint): alertname, category, severity, org, site,
- * unit, sensor. Annotations carry the food-safety facts in °C and °F.
+ * unit, sensor, plus `retrospective="true"` for an excursion that had ended before it was
+ * found (so its alert never merges with a live one of the same sensor). Annotations carry
+ * the food-safety facts in °C and °F.
  */
 export function buildAlert(event: AlertEvent, ctx: AlertContext, links: AlertLinks): PostableAlert {
   const ex = event.excursion;
   const dashboard = `${links.dashboardUrl}?var-org=${encodeURIComponent(ctx.orgSlug)}`;
   const annotations: Record<string, string> = {
-    summary: summary(ex, ctx),
+    summary: summary(ex, ctx, event.retrospective === true),
     since: ex.breachStartedAt.toISOString(),
     runbook_url: `${links.runbookBaseUrl}#${ex.kind.toLowerCase()}`,
     dashboard: dashboard,
   };
+  if (event.retrospective && ex.closedAt) annotations.ended = ex.closedAt.toISOString();
   if (ex.kind === 'TemperatureExcursion' && ex.peakC !== null) {
     annotations.peak = `${formatTemperature(ex.peakC)} at ${ex.peakAt?.toISOString() ?? ''}`;
     annotations.limit = formatTemperature(ex.limitC ?? 0);
@@ -77,6 +97,7 @@ export function buildAlert(event: AlertEvent, ctx: AlertContext, links: AlertLin
       site: ctx.siteName,
       unit: ctx.unitName,
       sensor: ctx.sensorExternalId,
+      ...(event.retrospective ? { retrospective: 'true' } : {}),
     },
     annotations,
     startsAt: (ex.openedAt ?? ex.breachStartedAt).toISOString(),

@@ -80,4 +80,16 @@ describe('buildAlert', () => {
     const closed = { ...ex, state: 'closed' as const, closedAt: new Date('2026-06-01T11:00:00Z') };
     expect(buildAlert({ status: 'resolved', excursion: closed, severity: 'warning' }, ctx, links).endsAt).toBe('2026-06-01T11:00:00.000Z');
   });
+  it('marks an excursion found after it ended: its own label, when it ended, no endsAt of its own', () => {
+    const closed = { ...ex, state: 'closed' as const, closedAt: new Date('2026-06-01T11:00:00Z') };
+    const a = buildAlert({ status: 'firing', excursion: closed, severity: 'warning', retrospective: true }, ctx, links);
+    expect(a.labels).toMatchObject({ alertname: 'TemperatureExcursion', retrospective: 'true', sensor: 'S1' });
+    expect(a.annotations.ended).toBe('2026-06-01T11:00:00.000Z');
+    expect(a.annotations.summary).toBe(
+      'Walk-in (Main St) was above the 5.0 °C (41.0 °F) limit from 2026-06-01T10:00:00.000Z, peak 9.2 °C (48.6 °F); back to normal at 2026-06-01T11:00:00.000Z, found after it ended',
+    );
+    expect(a.startsAt).toBe('2026-06-01T10:30:00.000Z');
+    // The outbox stamps endsAt when it sends: the router notifies it, then resolves it itself.
+    expect(a.endsAt).toBeUndefined();
+  });
 });

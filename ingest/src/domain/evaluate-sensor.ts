@@ -1,4 +1,5 @@
 import type { AlertEvent, Excursion, ExcursionKind } from './excursion';
+import { replayHistory, type ReplayHistory } from './late-readings';
 import type { Reading } from './reading';
 import { resolveOffline, stepBattery, stepDoor, type RuleOutcome, type SensorRuleSettings } from './sensor-rules';
 import { isSuppressed } from './suppression-windows';
@@ -18,6 +19,8 @@ export interface SensorEvaluationInput {
   readings: Reading[];
   settings: SensorRuleSettings;
   now: Date;
+  /** The stored history to replay for late readings (replayWindow asked for it). */
+  history?: ReplayHistory;
 }
 
 export interface SensorEvaluation {
@@ -27,20 +30,29 @@ export interface SensorEvaluation {
   evaluatedUntil: Date | null;
   /** Battery level of the latest reading that carried one, if any. */
   batteryPct: number | null;
-  /** Readings older than evaluatedUntil (they may raise a live excursion's peak only). */
+  /** Readings at or before the input's evaluatedUntil. */
   late: number;
+  /** Excursions that had already ended when found: each alerted once, as retrospective. */
+  retrospective: number;
 }
 
 /**
  * evaluateSensor runs one sensor's new readings, in recorded_at order, through every rule.
  * Readings at or before `evaluatedUntil` arrived late (another request already moved the
- * state past them): they are stored, and may raise the peak of a live temperature excursion,
- * but never reopen or close anything — the state machine only moves forward in time, so two
- * replicas evaluating the same history always agree.
+ * state past them). For temperature, `history` (when replayWindow asked for it) is replayed
+ * first, so a breach the late readings reveal becomes an excursion as if they had come in
+ * order; otherwise a late reading may only raise the peak of the live excursion. The record
+ * is never rewritten: a late in-range reading does not close or shorten what is on it.
+ * Door and battery rules move forward only.
  */
 export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
+  // Taken before stepping: the machines change the excursions in place.
+  const wasOpen = new Set(Object.values(input.live).filter((ex) => ex.state === 'open'));
   const sorted = [...input.readings].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
-  const temperature = new TemperatureMachine(input.live.TemperatureExcursion ?? null, input.thresholds, input.unitType);
+  const ctx = { thresholds: input.thresholds, unitType: input.unitType, timeZone: input.timeZone };
+  const replay = input.history ? replayHistory(input.history, ctx, input.live.TemperatureExcursion !== undefined) : { ended: [], running: null };
+  const temperature = new TemperatureMachine(input.live.TemperatureExcursion ?? replay.running, input.thresholds, input.unitType);
+  if (replay.running) temperature.touched.add(replay.running);
   const rules: Record<'DoorOpenTooLong' | 'SensorBatteryLow' | 'SensorOffline', RuleOutcome> = {
     DoorOpenTooLong: { live: input.live.DoorOpenTooLong ?? null, touched: [], events: [] },
     SensorBatteryLow: { live: input.live.SensorBatteryLow ?? null, touched: [], events: [] },
@@ -69,11 +81,31 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   // The sensor spoke: whatever it reported, it is not offline (closed at receipt time).
   if (sorted.length > 0) resolveOffline(rules.SensorOffline.live, input.now, rules.SensorOffline);
 
-  const touched = new Set<Excursion>(temperature.touched);
+  const touched = new Set<Excursion>([...replay.ended, ...temperature.touched]);
   const events = [...temperature.events];
+  if (replay.running?.state === 'open') events.unshift({ status: 'firing', excursion: replay.running, severity: replay.running.severity });
   for (const rule of Object.values(rules)) {
     rule.touched.forEach((e) => touched.add(e));
     events.push(...rule.events);
   }
-  return { touched: [...touched], events, evaluatedUntil, batteryPct, late };
+  const alerts = retrospectiveAlerts(events, replay.ended, wasOpen);
+  return { touched: [...touched], events: alerts.events, evaluatedUntil, batteryPct, late, retrospective: alerts.retrospective };
+}
+
+/**
+ * retrospectiveAlerts: an excursion that opened and closed within one evaluation (a gateway's
+ * backfill, or a replay of late readings) would reach the router firing and resolved within
+ * milliseconds, and whether anyone heard of it would hang on a race: a router, like
+ * Alertmanager, never notifies a group whose alerts are all resolved when it flushes. So such
+ * an excursion gets one firing alert instead, marked retrospective; the outbox gives it an
+ * endsAt a few resend intervals ahead, so the router notifies it, then resolves it by itself.
+ * Not being open, it is never re-sent.
+ */
+function retrospectiveAlerts(events: AlertEvent[], ended: Excursion[], wasOpen: Set<Excursion>): { events: AlertEvent[]; retrospective: number } {
+  const past = new Set(ended);
+  for (const e of events) if (e.excursion.state === 'closed' && !wasOpen.has(e.excursion)) past.add(e.excursion);
+  if (past.size === 0) return { events, retrospective: 0 };
+  const kept = events.filter((e) => !past.has(e.excursion));
+  for (const ex of past) kept.push({ status: 'firing', excursion: ex, severity: ex.severity, retrospective: true });
+  return { events: kept, retrospective: past.size };
 }

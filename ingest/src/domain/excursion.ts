@@ -34,6 +34,8 @@ export interface AlertEvent {
   excursion: Excursion;
   /** The severity label to use (a resolved event after an escalation carries the old one). */
   severity: Severity;
+  /** The excursion had already ended when it was found (evaluateSensor's retrospectiveAlerts). */
+  retrospective?: boolean;
 }
 
 export function newExcursion(kind: ExcursionKind, at: Date, fields: Partial<Excursion> = {}): Excursion {

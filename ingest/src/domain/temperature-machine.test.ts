@@ -71,6 +71,23 @@ describe('temperature excursions', () => {
     expect(ex).toMatchObject({ state: 'closed', closedAt: at(25) });
   });
 
+  it('an excursion that opens and closes within one backfill gets one retrospective firing alert', () => {
+    // Escalated to critical on the way: the one alert carries the severity it ended with.
+    const r = run([reading(0, 7), reading(10, 7), reading(15, 11), reading(20, 3)]);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({ status: 'firing', severity: 'critical', retrospective: true });
+    expect(r.events[0].excursion).toMatchObject({ state: 'closed', openedAt: at(10), closedAt: at(20), peakC: 11 });
+    expect(r.retrospective).toBe(1);
+  });
+
+  it('an excursion open before the batch that closes in it is resolved as usual', () => {
+    const first = run([reading(0, 7), reading(10, 7)]);
+    const ex = first.touched[0];
+    const r = run([reading(15, 11), reading(20, 3)], { live: { TemperatureExcursion: ex }, evaluatedUntil: at(10) });
+    expect(r.events.map((e) => `${e.status}:${e.severity}:${e.retrospective === true}`)).toEqual(['resolved:warning:false', 'firing:critical:false', 'resolved:critical:false']);
+    expect(r.retrospective).toBe(0);
+  });
+
   it('escalates to critical: resolves the warning alert and fires a critical one', () => {
     const r = run([reading(0, 7), reading(10, 7), reading(15, 11)]);
     expect(r.events.map((e) => `${e.status}:${e.severity}`)).toEqual(['firing:warning', 'resolved:warning', 'firing:critical']);
@@ -103,14 +120,26 @@ describe('temperature excursions', () => {
 
 describe('door, battery and offline rules', () => {
   it('fires DoorOpenTooLong after the limit and resolves when the door shuts', () => {
-    const r = run([reading(0, 4, { doorOpen: true }), reading(3, 4, { doorOpen: true }), reading(6, 4, { doorOpen: true }), reading(7, 4, { doorOpen: false })]);
-    expect(r.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['DoorOpenTooLong:firing', 'DoorOpenTooLong:resolved']);
+    const opened = run([reading(0, 4, { doorOpen: true }), reading(3, 4, { doorOpen: true }), reading(6, 4, { doorOpen: true })]);
+    expect(opened.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['DoorOpenTooLong:firing']);
+    const door = opened.events[0].excursion;
+    const shut = run([reading(7, 4, { doorOpen: false })], { live: { DoorOpenTooLong: door }, evaluatedUntil: at(6) });
+    expect(shut.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['DoorOpenTooLong:resolved']);
   });
 
   it('fires SensorBatteryLow below the threshold and clears with hysteresis', () => {
-    const r = run([reading(0, 4, { batteryPct: 19 }), reading(1, 4, { batteryPct: 22 }), reading(2, 4, { batteryPct: 26 })]);
-    expect(r.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['SensorBatteryLow:firing', 'SensorBatteryLow:resolved']);
-    expect(r.batteryPct).toBe(26);
+    const low = run([reading(0, 4, { batteryPct: 19 }), reading(1, 4, { batteryPct: 22 })]);
+    expect(low.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['SensorBatteryLow:firing']);
+    const battery = low.events[0].excursion;
+    const cleared = run([reading(2, 4, { batteryPct: 26 })], { live: { SensorBatteryLow: battery }, evaluatedUntil: at(1) });
+    expect(cleared.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['SensorBatteryLow:resolved']);
+    expect(cleared.batteryPct).toBe(26);
+  });
+
+  it('a door left open and shut again within one backfill is alerted once, as retrospective', () => {
+    const r = run([reading(0, 4, { doorOpen: true }), reading(6, 4, { doorOpen: true }), reading(7, 4, { doorOpen: false })]);
+    expect(r.events.map((e) => `${e.excursion.kind}:${e.status}:${e.retrospective === true}`)).toEqual(['DoorOpenTooLong:firing:true']);
+    expect(r.retrospective).toBe(1);
   });
 
   it('resolves SensorOffline when the sensor reports again', () => {

@@ -13,6 +13,8 @@ export class IngestMetrics {
   readonly clockSkew: Histogram<string>;
   readonly clockSkewRejected: Counter<string>;
   readonly lateReadings: Counter<string>;
+  readonly lateReplays: Counter<string>;
+  readonly retrospectiveExcursions: Counter<string>;
   readonly copyRedone: Counter<string>;
   readonly writeBatchRequests: Histogram<string>;
   readonly rateLimited: Counter<string>;
@@ -61,6 +63,16 @@ export class IngestMetrics {
     this.lateReadings = new Counter({
       name: 'freshtrack_ingest_late_readings_total',
       help: 'Readings stored after newer ones of the same sensor were evaluated',
+      registers,
+    });
+    this.lateReplays = new Counter({
+      name: 'freshtrack_ingest_late_replays_total',
+      help: 'Sensor histories replayed because late readings breached a limit outside any excursion on record',
+      registers,
+    });
+    this.retrospectiveExcursions = new Counter({
+      name: 'freshtrack_ingest_retrospective_excursions_total',
+      help: 'Excursions found only after they had ended (backfilled or late readings), each alerted once',
       registers,
     });
     this.copyRedone = new Counter({

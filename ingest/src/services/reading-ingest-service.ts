@@ -6,6 +6,7 @@ import { isDatabaseUnavailable, isUniqueViolation, type Pool, type PoolClient } 
 import { UnauthorizedError } from '../../../platform/errors/app-error';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
+import { replayWindow } from '../domain/late-readings';
 import type { Reading, ReadingRejection } from '../domain/reading';
 import type { SensorRuleSettings } from '../domain/sensor-rules';
 import { validateReadings, type ReadingLimits } from '../domain/validate-readings';
@@ -15,6 +16,7 @@ import { saveExcursion, type LiveExcursions } from '../stores/excursion-store';
 import { beginIngestWrite, commitIngestWrite, readingIdentity, type SensorSeen } from '../stores/ingest-write-store';
 import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
 import { copyReadings, type ReadingRow } from '../stores/reading-store';
+import { loadReplayHistory } from '../stores/replay-store';
 import type { SensorInfo } from '../stores/sensor-store';
 
 export interface IngestResult {
@@ -272,19 +274,27 @@ export class ReadingIngestService {
     const outbox: OutboxEntry[] = [];
     const seen: SensorSeen[] = [];
     let late = 0;
+    let replays = 0;
+    let retrospective = 0;
     for (const sensorId of sensorIds) {
       const sensor = byId.get(sensorId)!;
+      const sensorLive = live.get(sensorId) ?? {};
+      const readings = bySensor.get(sensorId) ?? [];
+      const ctx = { thresholds: sensor.thresholds, unitType: sensor.unitType, timeZone: sensor.timeZone };
+      const until = sensor.evaluatedUntil;
+      const window = until && replayWindow(readings.filter((r) => r.recordedAt <= until), ctx, sensorLive.TemperatureExcursion ?? null, until);
+      if (window) replays++;
       const evaluation = evaluateSensor({
-        unitType: sensor.unitType,
-        thresholds: sensor.thresholds,
-        timeZone: sensor.timeZone,
-        evaluatedUntil: sensor.evaluatedUntil,
-        live: live.get(sensorId) ?? {},
-        readings: bySensor.get(sensorId) ?? [],
+        ...ctx,
+        evaluatedUntil: until,
+        live: sensorLive,
+        readings,
         settings: this.settings.rules,
         now: new Date(),
+        history: window ? await loadReplayHistory(tx.client, sensorId, window) : undefined,
       });
       late += evaluation.late;
+      retrospective += evaluation.retrospective;
       seen.push({ id: sensorId, evaluatedUntil: evaluation.evaluatedUntil, batteryPct: evaluation.batteryPct });
       const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
       for (const ex of evaluation.touched) await saveExcursion(tx.client, owner, ex);
@@ -298,6 +308,8 @@ export class ReadingIngestService {
     }
     await commitIngestWrite(tx, seen);
     if (late) this.metrics.lateReadings.inc(late);
+    if (replays) this.metrics.lateReplays.inc(replays);
+    if (retrospective) this.metrics.retrospectiveExcursions.inc(retrospective);
     if (outbox.length) {
       const orgs = [...new Set(requests.map((r) => r.key.orgSlug))];
       this.logger.info({ orgs, requestIds: requests.map((r) => r.requestId), alerts: outbox.map((o) => o.payload.labels.alertname) }, 'excursion alerts queued');

@@ -1,0 +1,134 @@
+import { evaluateSensor, type SensorEvaluationInput } from './evaluate-sensor';
+import type { Excursion } from './excursion';
+import { defaultThresholds } from './jurisdiction-profiles';
+import { REPLAY_LEAD_SECONDS, replayWindow, type ReplayHistory } from './late-readings';
+import type { Reading } from './reading';
+import type { Thresholds } from './thresholds';
+
+const t0 = Date.parse('2026-06-01T00:00:00Z');
+const at = (min: number) => new Date(t0 + min * 60_000);
+const reading = (min: number, temperatureC: number): Reading => ({
+  sensorId: 'S1',
+  recordedAt: at(min),
+  temperatureC,
+  humidityPct: null,
+  batteryPct: null,
+  doorOpen: null,
+});
+const fridge: Thresholds = { ...defaultThresholds('fda-2022', 'fridge'), delaySeconds: 600 };
+const ctx = { thresholds: fridge, unitType: 'fridge' as const, timeZone: 'UTC' };
+const settings = { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 };
+
+/** Stored history as the database would return it: every reading of the window, oldest first. */
+function history(stored: [number, number][], from: number, to: number, recorded: ReplayHistory['recorded'] = [], complete = true): ReplayHistory {
+  const readings = stored
+    .filter(([min]) => min >= from && min <= to)
+    .sort((a, b) => a[0] - b[0])
+    .map(([min, tempC]) => ({ at: at(min), tempC }));
+  return { window: { from: at(from), to: at(to) }, readings, complete, recorded };
+}
+
+function evaluate(readings: Reading[], over: Partial<SensorEvaluationInput>) {
+  return evaluateSensor({ ...ctx, evaluatedUntil: null, live: {}, readings, settings, now: at(1000), ...over });
+}
+
+describe('replayWindow', () => {
+  it('asks for no replay when no late reading breaches a limit', () => {
+    expect(replayWindow([reading(5, 4), reading(6, 2)], ctx, null, at(60))).toBeNull();
+  });
+
+  it('asks for no replay when the late breach falls inside the live excursion', () => {
+    const live = { breachStartedAt: at(10) } as Excursion;
+    expect(replayWindow([reading(20, 9)], ctx, live, at(60))).toBeNull();
+    expect(replayWindow([reading(5, 9)], ctx, live, at(60))).not.toBeNull();
+  });
+
+  it('asks for no replay of a late breach inside a suppression window', () => {
+    const defrost = { ...ctx, thresholds: { ...fridge, suppressionWindows: [{ cron: '0 * * * *', durationMinutes: 30 }] } };
+    expect(replayWindow([reading(10, 12)], defrost, null, at(100))).toBeNull();
+    expect(replayWindow([reading(40, 12)], defrost, null, at(100))).not.toBeNull();
+  });
+
+  it('starts the delay plus the lead before the earliest late breach and ends where evaluation stood', () => {
+    const w = replayWindow([reading(30, 9), reading(20, 8), reading(10, 4)], ctx, null, at(60))!;
+    expect(w.from).toEqual(new Date(at(20).getTime() - (600 + REPLAY_LEAD_SECONDS) * 1000));
+    expect(w.to).toEqual(at(60));
+  });
+});
+
+describe('replaying late readings', () => {
+  // Stored before: in range every 10 minutes from 0 to 60; then the gateway's late batch
+  // brings a 25-minute breach (minutes 15–40) the forward machine never saw.
+  const inRange: [number, number][] = [0, 10, 20, 30, 40, 50, 60].map((m) => [m, 4]);
+  const lateBreach: [number, number][] = [[15, 8], [25, 9], [35, 8.5], [45, 4]];
+  const late = lateBreach.map(([m, t]) => reading(m, t));
+
+  it('turns a breach revealed by late readings into an ended excursion, alerted once as retrospective', () => {
+    // The late readings interleave with stored ones: 20 and 30 were in range, so as stored
+    // history in order the breach is 15 (8 °C), 20 (4 °C): it recovers before the delay.
+    const interleaved = evaluate(late, { evaluatedUntil: at(60), history: history([...inRange, ...lateBreach], -100, 60) });
+    expect(interleaved.events).toEqual([]);
+    expect(interleaved.touched).toEqual([]);
+    expect(interleaved.late).toBe(4);
+
+    // Without the interleaving in-range readings the breach lasts 15–45 and ends on record.
+    const stored: [number, number][] = [[0, 4], [50, 4], [60, 4], ...lateBreach];
+    const r = evaluate(late, { evaluatedUntil: at(60), history: history(stored, -100, 60) });
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({ status: 'firing', retrospective: true, severity: 'warning' });
+    expect(r.events[0].excursion).toMatchObject({
+      kind: 'TemperatureExcursion',
+      state: 'closed',
+      breachStartedAt: at(15),
+      openedAt: at(25),
+      closedAt: at(45),
+      peakC: 9,
+    });
+    expect(r.events[0].excursion.secondsBeyondLimit).toBe(30 * 60);
+    expect(r.retrospective).toBe(1);
+    expect(r.evaluatedUntil).toEqual(at(60));
+  });
+
+  it('leaves an excursion on record alone: the replay adds, never rewrites', () => {
+    const stored: [number, number][] = [[0, 4], [50, 4], [60, 4], ...lateBreach];
+    const r = evaluate(late, { evaluatedUntil: at(60), history: history(stored, -100, 60, [{ from: at(30), to: at(40) }]) });
+    expect(r.events).toEqual([]);
+    expect(r.touched).toEqual([]);
+  });
+
+  it('a breach still running where evaluation stood becomes the live excursion, and the batch carries on from it', () => {
+    // Stored: 0 and 50 (4.5 °C: inside the 5 °C limit, so the forward machine saw nothing).
+    // Late: 15–40 breaching; replayed, 4.5 °C does not clear by the 1 °C hysteresis, so the
+    // breach is still open at 50. The batch's new reading at 70 continues it.
+    const hysteresis = { ...ctx, thresholds: { ...fridge, hysteresisC: 1 } };
+    const stored: [number, number][] = [[0, 4], [15, 8], [25, 9], [40, 8], [50, 4.5]];
+    const batch = [reading(15, 8), reading(25, 9), reading(40, 8), reading(70, 7)];
+    const r = evaluate(batch, { ...hysteresis, evaluatedUntil: at(50), history: history(stored, -100, 50) });
+    expect(r.events.map((e) => `${e.status}:${e.retrospective === true}`)).toEqual(['firing:false']);
+    const ex = r.touched.find((e) => e.kind === 'TemperatureExcursion')!;
+    expect(ex).toMatchObject({ state: 'open', breachStartedAt: at(15), openedAt: at(25), lastReadingAt: at(70) });
+    expect(r.evaluatedUntil).toEqual(at(70));
+
+    // Had the history been cut short at REPLAY_MAX_READINGS, nothing would be adopted from it.
+    const cut = evaluate(batch, { ...hysteresis, evaluatedUntil: at(50), history: history(stored, -100, 50, [], false) });
+    expect(cut.touched.find((e) => e.kind === 'TemperatureExcursion')).toMatchObject({ breachStartedAt: at(70), state: 'pending' });
+  });
+
+  it('does not adopt a running breach when the sensor already has a live excursion', () => {
+    const hysteresis = { ...ctx, thresholds: { ...fridge, hysteresisC: 1 } };
+    const pending: Excursion = {
+      ...evaluate([reading(55, 8), reading(60, 8)], hysteresis).touched[0],
+      id: 'live-1',
+    };
+    expect(pending).toMatchObject({ state: 'pending', breachStartedAt: at(55) });
+    const stored: [number, number][] = [[0, 4], [15, 8], [25, 9], [40, 8], [50, 4.5], [55, 8], [60, 8]];
+    const r = evaluate([reading(15, 8), reading(25, 9), reading(40, 8)], {
+      ...hysteresis,
+      evaluatedUntil: at(60),
+      live: { TemperatureExcursion: pending },
+      history: history(stored, -100, 60, [{ from: at(55), to: null }]),
+    });
+    expect(r.events).toEqual([]);
+    expect(r.touched.filter((e) => e.kind === 'TemperatureExcursion' && e.id !== 'live-1')).toEqual([]);
+  });
+});

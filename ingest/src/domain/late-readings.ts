@@ -1,0 +1,93 @@
+import type { Excursion } from './excursion';
+import type { Reading } from './reading';
+import { isSuppressed } from './suppression-windows';
+import { TemperatureMachine } from './temperature-machine';
+import { classify, type Thresholds, type UnitType } from './thresholds';
+
+/**
+ * How far before the earliest late breach the replay starts, beyond the delay: the breach may
+ * have begun with readings already stored that the forward machine saw as a short, discarded
+ * breach. Older than that, a breach persisting past its delay would already be on record.
+ */
+export const REPLAY_LEAD_SECONDS = 3600;
+/** Most stored readings one replay reads; past it the replay proves only what it saw. */
+export const REPLAY_MAX_READINGS = 20_000;
+
+export interface ReplayWindow {
+  from: Date;
+  /** The newest recorded_at the forward machine had evaluated: the replay ends there. */
+  to: Date;
+}
+
+/** What the database holds for a replay window. */
+export interface ReplayHistory {
+  window: ReplayWindow;
+  /** Stored temperatures of the sensor in the window, the late readings included, oldest first. */
+  readings: { at: Date; tempC: number }[];
+  /** Whether `readings` is the whole window (REPLAY_MAX_READINGS was not reached). */
+  complete: boolean;
+  /** Temperature excursions on record overlapping the window (`to` null while live). */
+  recorded: { from: Date; to: Date | null }[];
+}
+
+export interface ReplayContext {
+  thresholds: Thresholds;
+  unitType: UnitType;
+  timeZone: string;
+}
+
+/**
+ * replayWindow decides whether a sensor's late readings (at or before `evaluatedUntil`) need
+ * their history replayed, and over which span. Only a late reading beyond a limit, outside
+ * any suppression window and before the live excursion (if any), can reveal an excursion
+ * the forward machine missed; a late in-range reading can only shorten a breach already on
+ * record, and history on record is never rewritten (ADR 0069). So most late readings cost
+ * nothing beyond their insert.
+ */
+export function replayWindow(late: Reading[], ctx: ReplayContext, live: Excursion | null, evaluatedUntil: Date): ReplayWindow | null {
+  const windows = ctx.thresholds.suppressionWindows;
+  let earliest: number | null = null;
+  for (const r of late) {
+    if (live && r.recordedAt >= live.breachStartedAt) continue;
+    if (!classify(r.temperatureC, ctx.thresholds)) continue;
+    if (windows.length > 0 && isSuppressed(r.recordedAt, windows, ctx.timeZone)) continue;
+    const ms = r.recordedAt.getTime();
+    if (earliest === null || ms < earliest) earliest = ms;
+  }
+  if (earliest === null) return null;
+  return { from: new Date(earliest - (ctx.thresholds.delaySeconds + REPLAY_LEAD_SECONDS) * 1000), to: evaluatedUntil };
+}
+
+export interface ReplayOutcome {
+  /** Excursions the replay found that had already ended, none of them on record. */
+  ended: Excursion[];
+  /**
+   * A breach still running at the end of the window, when the sensor has no live temperature
+   * excursion: the forward machine carries on from it.
+   */
+  running: Excursion | null;
+}
+
+/**
+ * replayHistory runs a fresh temperature machine over the window's stored readings in
+ * recorded_at order, as if they had all arrived in order, and keeps what the record lacks:
+ * excursions that opened and do not overlap one on record. What overlaps the record is left
+ * to the record — people may already have acted on it.
+ */
+export function replayHistory(history: ReplayHistory, ctx: ReplayContext, hasLive: boolean): ReplayOutcome {
+  const machine = new TemperatureMachine(null, ctx.thresholds, ctx.unitType);
+  const windows = ctx.thresholds.suppressionWindows;
+  for (const r of history.readings) {
+    const suppressed = windows.length > 0 && isSuppressed(r.at, windows, ctx.timeZone);
+    machine.step({ at: r.at, tempC: r.tempC, suppressed });
+  }
+  const unrecorded = (ex: Excursion) => {
+    const from = ex.breachStartedAt.getTime();
+    const to = (ex.closedAt ?? history.window.to).getTime();
+    return !history.recorded.some((r) => r.from.getTime() <= to && (r.to === null || r.to.getTime() >= from));
+  };
+  const ended = [...machine.touched].filter((ex) => ex.state === 'closed' && !ex.discarded && ex.openedAt !== null && unrecorded(ex));
+  const last = machine.current();
+  const running = !hasLive && history.complete && last !== null && unrecorded(last) ? last : null;
+  return { ended, running };
+}
