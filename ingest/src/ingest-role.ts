@@ -21,7 +21,7 @@ export async function startIngest(ctx: RoleContext, listen: ListenAddress): Prom
   const config = parseIngestConfig(ctx.env, validateCron);
   const links = { runbookBaseUrl: config.runbookBaseUrl, dashboardUrl: config.dashboardUrl };
   const routers = config.alertmanagerUrls.map(redactUrl);
-  const metrics = new IngestMetrics(ctx.registry, () => fleetSnapshot(ctx.pool, config.batteryLowPct));
+  const metrics = new IngestMetrics(ctx.registry, () => fleetSnapshot(ctx.pool, config.batteryLowPct, routers));
   const service = new ReadingIngestService(
     ctx.pool,
     {

@@ -210,6 +210,11 @@ it('with two routers, one down holds back only itself: the other gets re-sends a
       'SELECT router, count(*) AS n FROM alert_outbox WHERE delivered_at IS NULL GROUP BY router',
     );
     expect(waiting.rows).toEqual([{ router: down, n: '1' }]); // one copy waits for it, not one per re-send
+    // The gauges name the router that is behind, and show the healthy one caught up.
+    const scrape = await (await fetch(`${both.url}/metrics`)).text();
+    expect(scrape).toContain(`freshtrack_ingest_outbox_pending{router="${down}"} 1`);
+    expect(scrape).toContain(`freshtrack_ingest_outbox_pending{router="${healthy.url}"} 0`);
+    expect(scrape).toMatch(new RegExp(`freshtrack_ingest_outbox_oldest_age_seconds\\{router="${down}"\\} [0-9.]+`));
     expect((await postReadings(both.url, org.key, { sensor_id: s, recorded_at: at(5), temperature_c: 3 })).status).toBe(200);
     await waitFor(async () => on(healthy, s).find(isResolved), 30_000);
     // The router comes back: it gets the firing alert, then the resolution, in that order.
@@ -254,7 +259,7 @@ it('door left open, low battery and a silent sensor each alert through the same 
   });
   await db.pool.query(`UPDATE sensors SET created_at = now() - interval '1 day' WHERE external_id = $1`, [silent]);
   const logger = pino({ level: 'silent' });
-  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20, []));
   const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [sink.url, replica.url] }, metrics, logger);
   expect(await jobs.run('offline-sweep', (c) => jobs.sweepOffline(c))).toBe(true);
   const names = await waitFor(async () => {
@@ -262,7 +267,7 @@ it('door left open, low battery and a silent sensor each alert through the same 
     return got.size === 3 ? got : undefined;
   }, 30_000);
   expect([...names].sort()).toEqual([`DoorOpenTooLong:${s}`, `SensorBatteryLow:${s}`, `SensorOffline:${silent}`]);
-  const snap = await fleetSnapshot(db.pool, 20);
+  const snap = await fleetSnapshot(db.pool, 20, []);
   expect(snap.sensors.filter((r) => r.org === org.slug)).toEqual(expect.arrayContaining([{ org: org.slug, status: 'offline', count: 1 }]));
   // The silent sensor reports: SensorOffline resolves.
   await postReadings(ingest.url, org.key, { sensor_id: silent, recorded_at: at(11), temperature_c: 3 });
@@ -274,7 +279,7 @@ it('partition maintenance creates partitions ahead and drops those past retentio
   const oldName = `readings_${new Date(Date.now() - 39 * 30 * 86_400_000).toISOString().slice(0, 7).replace('-', '_')}`;
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [oldName])).rows[0].r).not.toBeNull();
   const logger = pino({ level: 'silent' });
-  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20, []));
   const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [] }, metrics, logger);
   expect(await jobs.run('partition-maintenance', (c) => jobs.maintainPartitions(c))).toBe(true);
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [oldName])).rows[0].r).toBeNull();
@@ -286,7 +291,7 @@ it('partition maintenance covers the whole retention window, beyond what the mig
   // The migrations create 25 months back; a retention of ~36 months must accept a 34-month-old backfill.
   const monthsAgo = (n: number) => `readings_${new Date(Date.now() - n * 30.44 * 86_400_000).toISOString().slice(0, 7).replace('-', '_')}`;
   await db.pool.query(`DROP TABLE IF EXISTS ${monthsAgo(34)}`);
-  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20));
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20, []));
   const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 1100, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [] }, metrics, pino({ level: 'silent' }));
   expect(await jobs.run('partition-maintenance', (c) => jobs.maintainPartitions(c))).toBe(true);
   expect((await db.pool.query('SELECT to_regclass($1) AS r', [monthsAgo(34)])).rows[0].r).not.toBeNull();

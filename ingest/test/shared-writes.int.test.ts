@@ -30,7 +30,7 @@ const keyOf = (o: OrgFixture): DeviceKeyRecord => ({ id: o.keyId, orgId: o.orgId
 
 function service() {
   const registry = createMetricsRegistry();
-  const metrics = new IngestMetrics(registry, () => fleetSnapshot(db.pool, 20));
+  const metrics = new IngestMetrics(registry, () => fleetSnapshot(db.pool, 20, []));
   const svc = new ReadingIngestService(
     db.pool,
     {

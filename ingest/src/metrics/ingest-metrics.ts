@@ -151,8 +151,10 @@ function registerFleetGauges(registry: Registry, snapshot: () => Promise<FleetSn
   gauge('freshtrack_ingest_excursions_open', 'Open excursions by kind and severity', ['kind', 'severity'], (g, s) =>
     s.excursionsOpen.forEach((r) => g.set({ kind: r.kind, severity: r.severity }, r.count)),
   );
-  gauge('freshtrack_ingest_outbox_pending', 'Alerts waiting in the outbox, counted once per router they are due to', [], (g, s) => g.set(s.outboxPending));
-  gauge('freshtrack_ingest_outbox_oldest_age_seconds', 'Age of the oldest undelivered alert', [], (g, s) =>
-    g.set(s.outboxOldestAgeSeconds),
+  gauge('freshtrack_ingest_outbox_pending', 'Alerts waiting in the outbox, by the router they are due to', ['router'], (g, s) =>
+    s.outbox.forEach((r) => g.set({ router: r.router }, r.pending)),
+  );
+  gauge('freshtrack_ingest_outbox_oldest_age_seconds', 'Age of the oldest alert not yet delivered to the router', ['router'], (g, s) =>
+    s.outbox.forEach((r) => g.set({ router: r.router }, r.oldestAgeSeconds)),
   );
 }

@@ -5,16 +5,17 @@ export interface FleetSnapshot {
   batteryLow: { org: string; count: number }[];
   lastSeenAge: { org: string; bucket: string; count: number }[];
   excursionsOpen: { kind: string; severity: string; count: number }[];
-  outboxPending: number;
-  outboxOldestAgeSeconds: number;
+  /** Undelivered alerts per router they are queued for ('unrouted': not yet given to one). */
+  outbox: { router: string; pending: number; oldestAgeSeconds: number }[];
 }
 
 /**
  * fleetSnapshot reads every fleet gauge in one round trip per table so one scrape is one
  * consistent picture. Offline means a live SensorOffline excursion; age buckets use the
- * server's receipt clock.
+ * server's receipt clock. Every router in `routers` gets an outbox entry, zero when nothing
+ * waits for it, so its series exist before the first alert.
  */
-export async function fleetSnapshot(pool: Pool, batteryLowPct: number): Promise<FleetSnapshot> {
+export async function fleetSnapshot(pool: Pool, batteryLowPct: number, routers: readonly string[]): Promise<FleetSnapshot> {
   const sensors = await pool.query<{ org: string; offline: boolean; low: boolean; bucket: string; count: string }>(
     `SELECT o.slug AS org,
             EXISTS (SELECT 1 FROM excursions e WHERE e.sensor_id = s.id AND e.kind = 'SensorOffline' AND e.state = 'open') AS offline,
@@ -33,9 +34,9 @@ export async function fleetSnapshot(pool: Pool, batteryLowPct: number): Promise<
   const excursions = await pool.query<{ kind: string; severity: string; count: string }>(
     `SELECT kind, severity, count(*) AS count FROM excursions WHERE state = 'open' GROUP BY 1, 2`,
   );
-  const outbox = await pool.query<{ pending: string; oldest: number | null }>(
-    `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest
-     FROM alert_outbox WHERE delivered_at IS NULL`,
+  const outbox = await pool.query<{ router: string; pending: string; oldest: number }>(
+    `SELECT coalesce(router, 'unrouted') AS router, count(*) AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest
+     FROM alert_outbox WHERE delivered_at IS NULL GROUP BY 1`,
   );
   const add = <K extends string>(m: Map<string, number>, key: K, n: number) => m.set(key, (m.get(key) ?? 0) + n);
   const status = new Map<string, number>();
@@ -53,7 +54,9 @@ export async function fleetSnapshot(pool: Pool, batteryLowPct: number): Promise<
     batteryLow: [...low].map(([org, count]) => ({ org, count })),
     lastSeenAge: [...age].map(([k, count]) => ({ org: split(k)[0], bucket: split(k)[1], count })),
     excursionsOpen: excursions.rows.map((r) => ({ kind: r.kind, severity: r.severity, count: Number(r.count) })),
-    outboxPending: Number(outbox.rows[0]?.pending ?? 0),
-    outboxOldestAgeSeconds: outbox.rows[0]?.oldest ?? 0,
+    outbox: [
+      ...outbox.rows.map((r) => ({ router: r.router, pending: Number(r.pending), oldestAgeSeconds: r.oldest })),
+      ...routers.filter((router) => !outbox.rows.some((r) => r.router === router)).map((router) => ({ router, pending: 0, oldestAgeSeconds: 0 })),
+    ],
   };
 }
