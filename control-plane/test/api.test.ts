@@ -125,6 +125,8 @@ describe('control plane API (real PostgreSQL, production build)', () => {
     const detail = await api(cp.url, 'get', `/v1/excursions/${org.excursionId}`, admin);
     expect(detail.json.acknowledgement.comment).toBe('moving stock to freezer 2');
     expect(detail.json.correctiveActionId).toBe(org.actionId);
+    // When the system learned of it, beside when the breach began: backfills show the gap.
+    expect(Date.parse(detail.json.detectedAt)).toBeGreaterThan(0);
     const page1 = await api(cp.url, 'get', '/v1/excursions?limit=1', admin);
     expect(page1.json.items).toHaveLength(1);
     const page2 = await api(cp.url, 'get', `/v1/excursions?limit=1&cursor=${page1.json.nextCursor}`, admin);
@@ -197,6 +199,7 @@ describe('control plane API (real PostgreSQL, production build)', () => {
     expect(notes.text).toContain('ALPHA-GROUP');
     const ex = await api(cp.url, 'get', '/v1/audit/excursions', admin);
     expect(ex.json.items.length).toBe(2);
+    expect(ex.json.items.every((r: { detectedAt: string }) => Date.parse(r.detectedAt) > 0)).toBe(true);
     const log = await api(cp.url, 'get', '/v1/audit/audit-log?entityType=corrective-action', token(org.orgId, 'auditor'));
     expect(log.json.items.map((r: { action: string }) => r.action)).toEqual(['verify', 'complete']);
     expect(log.json.items[0].before.state).toBe('completed');

@@ -37,7 +37,7 @@ export const AUDIT_VIEWS: Record<string, AuditView> = {
   excursions: {
     name: 'excursions',
     title: 'Excursions with corrective actions',
-    columns: ['id', 'site', 'unit', 'sensor', 'kind', 'severity', 'state', 'direction', 'breachStartedAt', 'openedAt', 'closedAt', 'limitC', 'peakC', 'degreeMinutes',
+    columns: ['id', 'site', 'unit', 'sensor', 'kind', 'severity', 'state', 'direction', 'breachStartedAt', 'openedAt', 'closedAt', 'detectedAt', 'limitC', 'peakC', 'degreeMinutes',
       'correctiveActionState', 'actionTaken', 'productDisposition', 'completedBy', 'completedAt', 'completionMeaning', 'verifiedBy', 'verifiedAt', 'verificationMeaning'],
     page: (s, f) => s.auditViews.excursionsWithActions(f),
   },

@@ -47,7 +47,7 @@ export class AuditViewStore {
       this.db,
       `SELECT e.id, si.name AS "site", u.name AS "unit", s.external_id AS "sensor", e.kind, e.severity, e.state, e.direction,
               e.breach_started_at AS "breachStartedAt", e.opened_at AS "openedAt", e.closed_at AS "closedAt", e.limit_c AS "limitC",
-              e.peak_c AS "peakC", e.degree_minutes AS "degreeMinutes", ca.state AS "correctiveActionState", ca.action_taken AS "actionTaken",
+              e.peak_c AS "peakC", e.degree_minutes AS "degreeMinutes", e.created_at AS "detectedAt", ca.state AS "correctiveActionState", ca.action_taken AS "actionTaken",
               ca.product_disposition AS "productDisposition", ca.completed_by_name AS "completedBy", ca.completed_at AS "completedAt",
               ca.completion_meaning AS "completionMeaning", ca.verified_by_name AS "verifiedBy", ca.verified_at AS "verifiedAt",
               ca.verification_meaning AS "verificationMeaning"

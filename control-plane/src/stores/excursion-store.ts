@@ -7,7 +7,8 @@ type Row = Record<string, unknown>;
 export const EXCURSION = `e.id, e.unit_id AS "unitId", u.name AS "unitName", e.sensor_id AS "sensorId", s.external_id AS "sensorExternalId",
   e.kind, e.direction, e.severity, e.state, e.breach_started_at AS "breachStartedAt", e.opened_at AS "openedAt", e.closed_at AS "closedAt",
   e.limit_c AS "limitC", e.peak_c AS "peakC", e.peak_at AS "peakAt", e.seconds_beyond_limit AS "secondsBeyondLimit",
-  e.degree_minutes AS "degreeMinutes", e.last_temperature_c AS "lastTemperatureC", e.suggested_disposition AS "suggestedDisposition"`;
+  e.degree_minutes AS "degreeMinutes", e.last_temperature_c AS "lastTemperatureC", e.suggested_disposition AS "suggestedDisposition",
+  e.created_at AS "detectedAt"`;
 
 const CORRECTIVE = `c.id, c.excursion_id AS "excursionId", c.state, c.opened_at AS "openedAt", c.action_taken AS "actionTaken",
   c.product_disposition AS "productDisposition", c.completed_by AS "completedBy", c.completed_by_name AS "completedByName",
