@@ -160,6 +160,24 @@ it('late readings that reveal a breach nobody saw are replayed in recorded_at or
   expect(await excursions(org.orgId)).toHaveLength(1);
 });
 
+it('late readings showing a breach began earlier move the live excursion back, and open it once its delay has passed', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 1800 } });
+  const s = org.sensors[0];
+  await post(org.key, s, [[0, 4], [50, 8], [55, 8]]);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'pending' });
+  // The gateway's older batch arrives last: the unit was already warm from minute 10.
+  await post(org.key, s, [[10, 8], [20, 8], [30, 8], [40, 8]]);
+  const all = await excursions(org.orgId);
+  expect(all).toHaveLength(1);
+  expect(all[0]).toMatchObject({ state: 'open', seconds_beyond_limit: 45 * 60 });
+  expect(all[0].breach_started_at.toISOString()).toBe(at(10));
+  expect(all[0].opened_at.toISOString()).toBe(at(40));
+  const firing = await waitFor(async () => alertsFor(s).find((a) => !a.endsAt || Date.parse(a.endsAt) > Date.now()), 30_000);
+  expect(firing.labels.retrospective).toBeUndefined();
+  expect(firing.annotations.since).toBe(at(10));
+  expect(firing.startsAt).toBe(at(40));
+});
+
 it('keeps alerts while the router is down and delivers them once it is back', async () => {
   // A database of its own: the other tests' ingest (router up) must not deliver this alert.
   const own = await createTestDatabase();

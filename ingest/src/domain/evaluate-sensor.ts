@@ -40,9 +40,10 @@ export interface SensorEvaluation {
  * evaluateSensor runs one sensor's new readings, in recorded_at order, through every rule.
  * Readings at or before `evaluatedUntil` arrived late (another request already moved the
  * state past them). For temperature, `history` (when replayWindow asked for it) is replayed
- * first, so a breach the late readings reveal becomes an excursion as if they had come in
- * order; otherwise a late reading may only raise the peak of the live excursion. The record
- * is never rewritten: a late in-range reading does not close or shorten what is on it.
+ * first, so a breach the late readings reveal becomes an excursion, or moves the live one's
+ * start back, as if they had come in order; otherwise a late reading may only raise the peak
+ * of the live excursion. The record only grows: a late in-range reading does not close or
+ * shorten what is on it.
  * Door and battery rules move forward only.
  */
 export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
@@ -50,9 +51,12 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   const wasOpen = new Set(Object.values(input.live).filter((ex) => ex.state === 'open'));
   const sorted = [...input.readings].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
   const ctx = { thresholds: input.thresholds, unitType: input.unitType, timeZone: input.timeZone };
-  const replay = input.history ? replayHistory(input.history, ctx, input.live.TemperatureExcursion !== undefined) : { ended: [], running: null };
-  const temperature = new TemperatureMachine(input.live.TemperatureExcursion ?? replay.running, input.thresholds, input.unitType);
-  if (replay.running) temperature.touched.add(replay.running);
+  const replay = input.history ? replayHistory(input.history, ctx) : { ended: [], running: null };
+  const live = input.live.TemperatureExcursion ?? null;
+  const adopted = live ? null : replay.running;
+  const temperature = new TemperatureMachine(live ?? adopted, input.thresholds, input.unitType);
+  if (adopted) temperature.touched.add(adopted);
+  else if (live && replay.running) temperature.backdate(replay.running);
   const rules: Record<'DoorOpenTooLong' | 'SensorBatteryLow' | 'SensorOffline', RuleOutcome> = {
     DoorOpenTooLong: { live: input.live.DoorOpenTooLong ?? null, touched: [], events: [] },
     SensorBatteryLow: { live: input.live.SensorBatteryLow ?? null, touched: [], events: [] },
@@ -83,7 +87,7 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
 
   const touched = new Set<Excursion>([...replay.ended, ...temperature.touched]);
   const events = [...temperature.events];
-  if (replay.running?.state === 'open') events.unshift({ status: 'firing', excursion: replay.running, severity: replay.running.severity });
+  if (adopted?.state === 'open') events.unshift({ status: 'firing', excursion: adopted, severity: adopted.severity });
   for (const rule of Object.values(rules)) {
     rule.touched.forEach((e) => touched.add(e));
     events.push(...rule.events);

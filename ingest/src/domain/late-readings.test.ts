@@ -114,13 +114,12 @@ describe('replaying late readings', () => {
     expect(cut.touched.find((e) => e.kind === 'TemperatureExcursion')).toMatchObject({ breachStartedAt: at(70), state: 'pending' });
   });
 
-  it('does not adopt a running breach when the sensor already has a live excursion', () => {
+  it('a breach that ran on into the live excursion moves its start back and opens it if the delay had passed', () => {
     const hysteresis = { ...ctx, thresholds: { ...fridge, hysteresisC: 1 } };
-    const pending: Excursion = {
-      ...evaluate([reading(55, 8), reading(60, 8)], hysteresis).touched[0],
-      id: 'live-1',
-    };
+    const pending: Excursion = { ...evaluate([reading(55, 8), reading(60, 8)], hysteresis).touched[0], id: 'live-1' };
     expect(pending).toMatchObject({ state: 'pending', breachStartedAt: at(55) });
+    // Late: 15–40 breaching; 50 at 4.5 °C is inside the limit but not by the hysteresis, so in
+    // order the breach never ended: it began at 15 and was due at 25.
     const stored: [number, number][] = [[0, 4], [15, 8], [25, 9], [40, 8], [50, 4.5], [55, 8], [60, 8]];
     const r = evaluate([reading(15, 8), reading(25, 9), reading(40, 8)], {
       ...hysteresis,
@@ -128,7 +127,23 @@ describe('replaying late readings', () => {
       live: { TemperatureExcursion: pending },
       history: history(stored, -100, 60, [{ from: at(55), to: null }]),
     });
+    expect(r.events.map((e) => `${e.status}:${e.retrospective === true}`)).toEqual(['firing:false']);
+    expect(r.events[0].excursion).toBe(pending);
+    expect(pending).toMatchObject({ id: 'live-1', state: 'open', breachStartedAt: at(15), openedAt: at(25), peakC: 9, peakAt: at(25) });
+    // Beyond 5 °C from 15 to 50 (35 min) and 55 to 60 (5 min): 4.5 °C at 50 is back inside.
+    expect(pending.secondsBeyondLimit).toBe(40 * 60);
+    expect(r.touched.filter((e) => e.kind === 'TemperatureExcursion')).toEqual([pending]);
+  });
+
+  it('leaves the live excursion alone when the replayed breach runs into an ended one on record', () => {
+    const pending: Excursion = { ...evaluate([reading(55, 8), reading(60, 8)], {}).touched[0], id: 'live-1' };
+    const stored: [number, number][] = [[0, 4], [15, 8], [25, 9], [40, 8], [55, 8], [60, 8]];
+    const r = evaluate([reading(15, 8)], {
+      evaluatedUntil: at(60),
+      live: { TemperatureExcursion: pending },
+      history: history(stored, -100, 60, [{ from: at(25), to: at(45) }, { from: at(55), to: null }]),
+    });
     expect(r.events).toEqual([]);
-    expect(r.touched.filter((e) => e.kind === 'TemperatureExcursion' && e.id !== 'live-1')).toEqual([]);
+    expect(pending).toMatchObject({ state: 'pending', breachStartedAt: at(55) });
   });
 });

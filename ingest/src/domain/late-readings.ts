@@ -62,8 +62,9 @@ export interface ReplayOutcome {
   /** Excursions the replay found that had already ended, none of them on record. */
   ended: Excursion[];
   /**
-   * A breach still running at the end of the window, when the sensor has no live temperature
-   * excursion: the forward machine carries on from it.
+   * The breach still running where evaluation stood, unless it overlaps an ended excursion on
+   * record. With no live temperature excursion it becomes the live one; with one in the same
+   * direction that began later, it moves that one's start back (TemperatureMachine.backdate).
    */
   running: Excursion | null;
 }
@@ -71,23 +72,25 @@ export interface ReplayOutcome {
 /**
  * replayHistory runs a fresh temperature machine over the window's stored readings in
  * recorded_at order, as if they had all arrived in order, and keeps what the record lacks:
- * excursions that opened and do not overlap one on record. What overlaps the record is left
- * to the record — people may already have acted on it.
+ * excursions that opened and do not overlap one on record, and the breach still running at the
+ * end. What overlaps an ended excursion on record is left to the record — people may already
+ * have acted on it.
  */
-export function replayHistory(history: ReplayHistory, ctx: ReplayContext, hasLive: boolean): ReplayOutcome {
+export function replayHistory(history: ReplayHistory, ctx: ReplayContext): ReplayOutcome {
   const machine = new TemperatureMachine(null, ctx.thresholds, ctx.unitType);
   const windows = ctx.thresholds.suppressionWindows;
   for (const r of history.readings) {
     const suppressed = windows.length > 0 && isSuppressed(r.at, windows, ctx.timeZone);
     machine.step({ at: r.at, tempC: r.tempC, suppressed });
   }
-  const unrecorded = (ex: Excursion) => {
+  const overlaps = (ex: Excursion, recorded: ReplayHistory['recorded']) => {
     const from = ex.breachStartedAt.getTime();
     const to = (ex.closedAt ?? history.window.to).getTime();
-    return !history.recorded.some((r) => r.from.getTime() <= to && (r.to === null || r.to.getTime() >= from));
+    return recorded.some((r) => r.from.getTime() <= to && (r.to === null || r.to.getTime() >= from));
   };
-  const ended = [...machine.touched].filter((ex) => ex.state === 'closed' && !ex.discarded && ex.openedAt !== null && unrecorded(ex));
+  const ended = [...machine.touched].filter((ex) => ex.state === 'closed' && !ex.discarded && ex.openedAt !== null && !overlaps(ex, history.recorded));
   const last = machine.current();
-  const running = !hasLive && history.complete && last !== null && unrecorded(last) ? last : null;
+  const endedOnRecord = history.recorded.filter((r) => r.to !== null);
+  const running = history.complete && last !== null && !overlaps(last, endedOnRecord) ? last : null;
   return { ended, running };
 }

@@ -79,6 +79,28 @@ export class TemperatureMachine {
     }
   }
 
+  /**
+   * backdate merges a replayed breach that ran on into the live excursion (ADR 0069): the
+   * breach began earlier than the live excursion knew, so it starts then, counts the time and
+   * degree-minutes beyond the limit from then (the replay saw every reading the live one did),
+   * and opens now if it was still pending though the replay says its delay had passed.
+   */
+  backdate(earlier: Excursion): void {
+    const ex = this.live;
+    if (!ex || ex.direction !== earlier.direction || earlier.breachStartedAt >= ex.breachStartedAt) return;
+    ex.breachStartedAt = earlier.breachStartedAt;
+    ex.secondsBeyondLimit = Math.max(ex.secondsBeyondLimit, earlier.secondsBeyondLimit);
+    ex.degreeMinutes = Math.max(ex.degreeMinutes, earlier.degreeMinutes);
+    if (earlier.peakC !== null && earlier.peakAt !== null) this.late(earlier.peakAt, earlier.peakC);
+    if (ex.state === 'pending' && earlier.state === 'open') {
+      ex.state = 'open';
+      ex.openedAt = earlier.openedAt;
+      this.events.push({ status: 'firing', excursion: ex, severity: ex.severity });
+    }
+    this.refreshDisposition(ex);
+    this.touched.add(ex);
+  }
+
   private start(r: TemperatureStep, direction: 'high' | 'low', limitC: number): Excursion {
     const ex = newExcursion('TemperatureExcursion', r.at, { direction, limitC, peakC: r.tempC, peakAt: r.at });
     this.live = ex;
