@@ -67,8 +67,10 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   let late = 0;
   const windows = input.thresholds.suppressionWindows;
 
+  // Compared as numbers: a relational operator on two Dates converts both through valueOf.
+  const lateUntil = input.evaluatedUntil?.getTime() ?? -Infinity;
   for (const r of sorted) {
-    if (evaluatedUntil && r.recordedAt <= evaluatedUntil) {
+    if (r.recordedAt.getTime() <= lateUntil) {
       late++;
       temperature.late(r.recordedAt, r.temperatureC);
       continue;

@@ -37,21 +37,23 @@ export interface ReplayContext {
 }
 
 /**
- * replayWindow decides whether a sensor's late readings (at or before `evaluatedUntil`) need
- * their history replayed, and over which span. Only a late reading beyond a limit, outside
- * any suppression window and before the live excursion (if any), can reveal an excursion
- * the forward machine missed; a late in-range reading can only shorten a breach already on
- * record, and history on record is never rewritten (ADR 0069). So most late readings cost
- * nothing beyond their insert.
+ * replayWindow decides whether a sensor's late readings (those at or before `evaluatedUntil`
+ * among `readings`) need their history replayed, and over which span. Only a late reading
+ * beyond a limit, outside any suppression window and before the live excursion (if any), can
+ * reveal an excursion the forward machine missed; a late in-range reading can only shorten a
+ * breach already on record, and history on record is never rewritten (ADR 0069). So most late
+ * readings cost nothing beyond their insert, and on-time ones one comparison each.
  */
-export function replayWindow(late: Reading[], ctx: ReplayContext, live: Excursion | null, evaluatedUntil: Date): ReplayWindow | null {
+export function replayWindow(readings: Reading[], ctx: ReplayContext, live: Excursion | null, evaluatedUntil: Date): ReplayWindow | null {
   const windows = ctx.thresholds.suppressionWindows;
+  const until = evaluatedUntil.getTime();
+  const liveSince = live ? live.breachStartedAt.getTime() : Infinity;
   let earliest: number | null = null;
-  for (const r of late) {
-    if (live && r.recordedAt >= live.breachStartedAt) continue;
+  for (const r of readings) {
+    const ms = r.recordedAt.getTime();
+    if (ms > until || ms >= liveSince) continue;
     if (!classify(r.temperatureC, ctx.thresholds)) continue;
     if (windows.length > 0 && isSuppressed(r.recordedAt, windows, ctx.timeZone)) continue;
-    const ms = r.recordedAt.getTime();
     if (earliest === null || ms < earliest) earliest = ms;
   }
   if (earliest === null) return null;

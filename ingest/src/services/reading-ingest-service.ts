@@ -282,7 +282,7 @@ export class ReadingIngestService {
       const readings = bySensor.get(sensorId) ?? [];
       const ctx = { thresholds: sensor.thresholds, unitType: sensor.unitType, timeZone: sensor.timeZone };
       const until = sensor.evaluatedUntil;
-      const window = until && replayWindow(readings.filter((r) => r.recordedAt <= until), ctx, sensorLive.TemperatureExcursion ?? null, until);
+      const window = until && replayWindow(readings, ctx, sensorLive.TemperatureExcursion ?? null, until);
       if (window) replays++;
       const evaluation = evaluateSensor({
         ...ctx,
