@@ -76,7 +76,9 @@ describe('control plane API (real PostgreSQL, production build)', () => {
     expect((await api(cp.url, 'patch', `/v1/units/${unit.json.id}`, admin, { name: 'Hot pass 1' })).json.name).toBe('Hot pass 1');
     expect((await api(cp.url, 'patch', `/v1/sites/${site.json.id}`, admin, { timezone: 'Europe/London' })).json.timezone).toBe('Europe/London');
     expect((await api(cp.url, 'patch', `/v1/sites/${site.json.id}`, admin, { timezone: 'Mars/Base' })).json).toMatchObject({ field: 'timezone', reason: 'must be an IANA time zone' });
-    expect((await api(cp.url, 'get', '/v1/threshold-defaults?jurisdiction=fda-legacy-45f', admin)).json.unitTypes.fridge.maxWarningC).toBe(7.2);
+    const legacy = (await api(cp.url, 'get', '/v1/threshold-defaults?jurisdiction=fda-legacy-45f', admin)).json;
+    expect(legacy.unitTypes.fridge.maxWarningC).toBe(7.2);
+    expect(legacy.cooling).toEqual({ startC: 57, stage1C: 21, stage1Seconds: 7200, stage2C: 7.2, stage2Seconds: 21600 });
     expect((await api(cp.url, 'delete', `/v1/sensors/${sensor.json.id}`, admin)).status).toBe(200);
     expect((await api(cp.url, 'get', `/v1/sensors/${sensor.json.id}`, admin)).status).toBe(404);
     expect((await api(cp.url, 'delete', `/v1/units/${unit.json.id}`, admin)).status).toBe(200);

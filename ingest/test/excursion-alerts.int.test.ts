@@ -178,6 +178,29 @@ it('late readings showing a breach began earlier move the live excursion back, a
   expect(firing.startsAt).toBe(at(40));
 });
 
+it('a cooling unit alerts CoolingTooSlow when cooked food misses the two-hour stage, and resolves once it is cold', async () => {
+  // No thresholds row: the organization's jurisdiction profile (FDA Food Code 2022) applies.
+  const org = await createOrg(db.pool, { unitType: 'cooling' });
+  const s = org.sensors[0];
+  await post(org.key, s, [[0, 60], [60, 40]]);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ kind: 'CoolingTooSlow', state: 'pending', limit_c: 21 });
+  expect(alertsFor(s)).toEqual([]);
+  await post(org.key, s, [[125, 23]]);
+  const firing = await waitFor(async () => alertsFor(s).find((a) => a.labels.alertname === 'CoolingTooSlow'), 30_000);
+  expect(firing.labels).toMatchObject({ category: 'food-safety', severity: 'critical', sensor: s, unit: 'Walk-in' });
+  expect(firing.startsAt).toBe(at(120));
+  expect(firing.annotations).toMatchObject({ since: at(0), deadline: at(120), limit: '21.0 °C (69.8 °F)', suggested_disposition: 'discard' });
+  expect(firing.annotations.runbook_url).toMatch(/#coolingtooslow$/);
+  // Above the 5 °C holding limit for hours while cooling, yet no TemperatureExcursion.
+  await post(org.key, s, [[300, 4]]);
+  const resolved = await waitFor(async () => alertsFor(s).find((a) => a.endsAt && Date.parse(a.endsAt) <= Date.now()), 30_000);
+  expect(resolved.endsAt).toBe(at(300));
+  const all = await excursions(org.orgId);
+  expect(all.map((e) => `${e.kind}:${e.state}`)).toEqual(['CoolingTooSlow:closed']);
+  const action = await db.pool.query('SELECT state FROM corrective_actions WHERE excursion_id = $1', [all[0].id]);
+  expect(action.rows).toEqual([{ state: 'open' }]);
+});
+
 it('keeps alerts while the router is down and delivers them once it is back', async () => {
   // A database of its own: the other tests' ingest (router up) must not deliver this alert.
   const own = await createTestDatabase();

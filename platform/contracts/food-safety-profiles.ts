@@ -7,9 +7,10 @@
  * - Legacy codes: cold holding ≤ 45 °F / 7.2 °C.
  * - UK: ≤ 8 °C legal limit for chilled food, hot holding ≥ 63 °C.
  * Delays follow vendor practice (30 min for fridges so door openings do not page; freezers
- * ride out defrost cycles for an hour; cooling units are allowed the code's first 2-hour
- * stage). Critical tiers are where an operator must act now: 10 °C (50 °F) in a fridge,
- * −12 °C (10 °F) in a freezer, 21 °C (70 °F) in a cooling unit.
+ * ride out defrost cycles for an hour; cooling units, between cooling cycles (COOLING_PROFILES),
+ * get the code's first 2-hour stage, so food loaded warm but below hot-holding temperature is
+ * not paged at once). Critical tiers are where an operator must act now: 10 °C (50 °F) in a
+ * fridge, −12 °C (10 °F) in a freezer, 21 °C (70 °F) in a cooling unit.
  */
 export const UNIT_TYPES = ['fridge', 'freezer', 'hot-holding', 'cooling', 'ambient'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
@@ -59,4 +60,36 @@ export function isJurisdictionId(id: string): id is JurisdictionId {
 /** profileDefaults falls back to FDA Food Code 2022 (the strictest cold limit) for an unknown profile. */
 export function profileDefaults(jurisdiction: string, unitType: UnitType): ProfileThresholds {
   return FOOD_SAFETY_PROFILES[isJurisdictionId(jurisdiction) ? jurisdiction : 'fda-2022'][unitType];
+}
+
+/**
+ * CoolingRule: the Food Code's two-stage cooling of cooked food (3-501.14). A cooling cycle
+ * starts when the food probe reads at least `startC` (hot-holding temperature); the food must be
+ * at or below `stage1C` (21 °C / 70 °F) within `stage1Seconds` (2 h) and at or below `stage2C`
+ * (the cold-holding limit) within `stage2Seconds` (6 h) of the start. Applies to cooling units.
+ */
+export interface CoolingRule {
+  startC: number;
+  stage1C: number;
+  stage1Seconds: number;
+  stage2C: number;
+  stage2Seconds: number;
+}
+
+const FOOD_CODE_COOLING = { stage1C: 21, stage1Seconds: 2 * 3600, stage2Seconds: 6 * 3600 };
+
+/**
+ * Cooling per profile: the Food Code's stages, ending at each profile's cold-holding limit and
+ * starting at its hot-holding limit. (The UK has no statutory cooling time; its guidance, "as
+ * quickly as possible", is held to the same two stages.)
+ */
+export const COOLING_PROFILES: Record<JurisdictionId, CoolingRule> = {
+  'fda-2022': { startC: 57, stage2C: 5, ...FOOD_CODE_COOLING },
+  'fda-legacy-45f': { startC: 57, stage2C: 7.2, ...FOOD_CODE_COOLING },
+  uk: { startC: 63, stage2C: 8, ...FOOD_CODE_COOLING },
+};
+
+/** coolingRule: the profile's cooling stages (FDA Food Code 2022 for an unknown profile). */
+export function coolingRule(jurisdiction: string): CoolingRule {
+  return COOLING_PROFILES[isJurisdictionId(jurisdiction) ? jurisdiction : 'fda-2022'];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
-import { JURISDICTION_IDS, profileDefaults, UNIT_TYPES, type UnitType } from '../../../platform/contracts/food-safety-profiles';
+import { coolingRule, JURISDICTION_IDS, profileDefaults, UNIT_TYPES, type UnitType } from '../../../platform/contracts/food-safety-profiles';
 import { ADMINS, ANY_ROLE, MANAGERS, ROLES } from '../domain/roles';
 import { auditedChange } from '../services/audited-change';
 import { defineRoute, type AnyRoute } from '../http/route-spec';
@@ -151,11 +151,13 @@ export const inventoryRoutes: AnyRoute[] = [
     }),
   }),
   defineRoute({
-    method: 'get', path: '/v1/threshold-defaults', summary: 'Default thresholds per jurisdiction profile and unit type', tag: 'inventory', auth: 'user', scope: 'org', roles: ANY_ROLE,
+    method: 'get', path: '/v1/threshold-defaults', summary: 'Default thresholds per jurisdiction profile and unit type, and the cooling stages of cooling units', tag: 'inventory', auth: 'user', scope: 'org', roles: ANY_ROLE,
     query: z.object({ jurisdiction: z.enum(JURISDICTION_IDS).optional() }),
     handler: async ({ stores, query }) => {
       const jurisdiction = query.jurisdiction ?? String((await stores.inventory.organization()).jurisdiction);
-      return { json: { jurisdiction, unitTypes: Object.fromEntries(UNIT_TYPES.map((t) => [t, profileDefaults(jurisdiction, t)])) } };
+      return {
+        json: { jurisdiction, unitTypes: Object.fromEntries(UNIT_TYPES.map((t) => [t, profileDefaults(jurisdiction, t)])), cooling: coolingRule(jurisdiction) },
+      };
     },
   }),
   defineRoute({

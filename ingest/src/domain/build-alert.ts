@@ -39,6 +39,8 @@ function summary(ex: Excursion, ctx: AlertContext, retrospective: boolean): stri
       const now = ex.lastTemperatureC ?? ex.peakC ?? 0;
       return `${where} at ${formatTemperature(now)}, ${side} the ${formatTemperature(ex.limitC ?? 0)} limit since ${ex.breachStartedAt.toISOString()}`;
     }
+    case 'CoolingTooSlow':
+      return `${where}: food cooling since ${ex.breachStartedAt.toISOString()} from ${formatTemperature(ex.peakC ?? 0)} is not at or below ${formatTemperature(ex.limitC ?? 0)} in time, now ${formatTemperature(ex.lastTemperatureC ?? 0)}`;
     case 'DoorOpenTooLong':
       return `${where}: door open since ${ex.breachStartedAt.toISOString()}`;
     case 'SensorBatteryLow':
@@ -55,6 +57,8 @@ function pastSummary(ex: Excursion, where: string): string {
       const side = ex.direction === 'high' ? 'above' : 'below';
       return `${where} was ${side} the ${formatTemperature(ex.limitC ?? 0)} limit from ${since}, peak ${formatTemperature(ex.peakC ?? 0)}`;
     }
+    case 'CoolingTooSlow':
+      return `${where}: food cooling from ${formatTemperature(ex.peakC ?? 0)} at ${since} missed its ${formatTemperature(ex.limitC ?? 0)} deadline`;
     case 'DoorOpenTooLong':
       return `${where}: door was open from ${since}`;
     case 'SensorBatteryLow':
@@ -81,6 +85,11 @@ export function buildAlert(event: AlertEvent, ctx: AlertContext, links: AlertLin
     dashboard: dashboard,
   };
   if (event.retrospective && ex.closedAt) annotations.ended = ex.closedAt.toISOString();
+  if (ex.kind === 'CoolingTooSlow') {
+    annotations.deadline = ex.openedAt?.toISOString() ?? '';
+    annotations.limit = formatTemperature(ex.limitC ?? 0);
+    annotations.suggested_disposition = ex.suggestedDisposition ?? 'discard';
+  }
   if (ex.kind === 'TemperatureExcursion' && ex.peakC !== null) {
     annotations.peak = `${formatTemperature(ex.peakC)} at ${ex.peakAt?.toISOString() ?? ''}`;
     annotations.limit = formatTemperature(ex.limitC ?? 0);

@@ -1,3 +1,5 @@
+import type { CoolingRule } from '../../../platform/contracts/food-safety-profiles';
+import { CoolingMachine } from './cooling-machine';
 import type { AlertEvent, Excursion, ExcursionKind } from './excursion';
 import { replayHistory, type ReplayHistory } from './late-readings';
 import type { Reading } from './reading';
@@ -9,6 +11,8 @@ import type { Thresholds, UnitType } from './thresholds';
 export interface SensorEvaluationInput {
   unitType: UnitType;
   thresholds: Thresholds;
+  /** Two-stage cooling of cooked food, for cooling units (null elsewhere). */
+  cooling: CoolingRule | null;
   /** Site (or organization) time zone the suppression windows' cron expressions use. */
   timeZone: string;
   /** Latest recorded_at already evaluated; older readings are late. */
@@ -44,7 +48,7 @@ export interface SensorEvaluation {
  * start back, as if they had come in order; otherwise a late reading may only raise the peak
  * of the live excursion. The record only grows: a late in-range reading does not close or
  * shorten what is on it.
- * Door and battery rules move forward only.
+ * Cooling, door and battery rules move forward only.
  */
 export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   // Taken before stepping: the machines change the excursions in place.
@@ -57,6 +61,7 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   const temperature = new TemperatureMachine(live ?? adopted, input.thresholds, input.unitType);
   if (adopted) temperature.touched.add(adopted);
   else if (live && replay.running) temperature.backdate(replay.running);
+  const cooling = input.cooling ? new CoolingMachine(input.live.CoolingTooSlow ?? null, input.cooling) : null;
   const rules: Record<'DoorOpenTooLong' | 'SensorBatteryLow' | 'SensorOffline', RuleOutcome> = {
     DoorOpenTooLong: { live: input.live.DoorOpenTooLong ?? null, touched: [], events: [] },
     SensorBatteryLow: { live: input.live.SensorBatteryLow ?? null, touched: [], events: [] },
@@ -76,7 +81,9 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
       continue;
     }
     evaluatedUntil = r.recordedAt;
-    const suppressed = windows.length > 0 && isSuppressed(r.recordedAt, windows, input.timeZone);
+    cooling?.step(r.recordedAt, r.temperatureC);
+    // While cooked food cools, the unit's holding limits do not apply: the cooling stages do.
+    const suppressed = cooling?.cycling() === true || (windows.length > 0 && isSuppressed(r.recordedAt, windows, input.timeZone));
     temperature.step({ at: r.recordedAt, tempC: r.temperatureC, suppressed });
     if (r.doorOpen !== null) stepDoor(rules.DoorOpenTooLong.live, r.recordedAt, r.doorOpen, input.settings, rules.DoorOpenTooLong);
     if (r.batteryPct !== null) {
@@ -87,8 +94,8 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   // The sensor spoke: whatever it reported, it is not offline (closed at receipt time).
   if (sorted.length > 0) resolveOffline(rules.SensorOffline.live, input.now, rules.SensorOffline);
 
-  const touched = new Set<Excursion>([...replay.ended, ...temperature.touched]);
-  const events = [...temperature.events];
+  const touched = new Set<Excursion>([...replay.ended, ...temperature.touched, ...(cooling?.touched ?? [])]);
+  const events = [...temperature.events, ...(cooling?.events ?? [])];
   if (adopted?.state === 'open') events.unshift({ status: 'firing', excursion: adopted, severity: adopted.severity });
   for (const rule of Object.values(rules)) {
     rule.touched.forEach((e) => touched.add(e));

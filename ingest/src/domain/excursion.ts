@@ -1,6 +1,6 @@
 import type { Direction, Severity } from './thresholds';
 
-export type ExcursionKind = 'TemperatureExcursion' | 'SensorOffline' | 'SensorBatteryLow' | 'DoorOpenTooLong';
+export type ExcursionKind = 'TemperatureExcursion' | 'CoolingTooSlow' | 'SensorOffline' | 'SensorBatteryLow' | 'DoorOpenTooLong';
 export type Disposition = 'keep' | 'use-now' | 'discard';
 
 /**

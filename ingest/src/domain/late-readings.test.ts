@@ -29,7 +29,7 @@ function history(stored: [number, number][], from: number, to: number, recorded:
 }
 
 function evaluate(readings: Reading[], over: Partial<SensorEvaluationInput>) {
-  return evaluateSensor({ ...ctx, evaluatedUntil: null, live: {}, readings, settings, now: at(1000), ...over });
+  return evaluateSensor({ ...ctx, cooling: null, evaluatedUntil: null, live: {}, readings, settings, now: at(1000), ...over });
 }
 
 describe('replayWindow', () => {

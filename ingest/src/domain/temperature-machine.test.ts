@@ -21,6 +21,7 @@ function run(readings: Reading[], over: Partial<SensorEvaluationInput> = {}) {
   return evaluateSensor({
     unitType: 'fridge',
     thresholds: fridge,
+    cooling: null,
     timeZone: 'UTC',
     evaluatedUntil: null,
     live: {},

@@ -286,6 +286,7 @@ export class ReadingIngestService {
       if (window) replays++;
       const evaluation = evaluateSensor({
         ...ctx,
+        cooling: sensor.cooling,
         evaluatedUntil: until,
         live: sensorLive,
         readings,

@@ -1,3 +1,4 @@
+import { coolingRule, type CoolingRule } from '../../../platform/contracts/food-safety-profiles';
 import type { PoolClient } from '../../../platform/db/pool';
 import { defaultThresholds } from '../domain/jurisdiction-profiles';
 import { parseSuppressionWindows } from '../domain/suppression-windows';
@@ -13,6 +14,8 @@ export interface SensorInfo {
   unitType: UnitType;
   timeZone: string;
   thresholds: Thresholds;
+  /** The jurisdiction's cooling stages, for a cooling unit. */
+  cooling: CoolingRule | null;
   alertContext: AlertContext;
   /** Newest evaluated recorded_at (sensors.last_seen_at); readings at or before it are late. */
   evaluatedUntil: Date | null;
@@ -80,6 +83,7 @@ export function toInfo(r: SensorRow): SensorInfo {
     unitType: r.unit_type,
     timeZone: r.timezone,
     thresholds: thresholdsFor(r),
+    cooling: r.unit_type === 'cooling' ? coolingRule(r.jurisdiction) : null,
     alertContext: {
       orgSlug: r.org_slug,
       siteName: r.site_name,
