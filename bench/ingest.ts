@@ -13,6 +13,10 @@
  * 3. Ingest's two write paths alone, one transaction per 1,000 rows: INSERT … SELECT FROM
  *    unnest(…) ON CONFLICT DO NOTHING (small batches, re-sent batches) and binary COPY (big batches).
  * 4. Single-reading requests at a constant 500 requests/s, open loop: p50/p99 latency.
+ * 5. Late readings that make ingest replay history (ADR 0069): BENCH_LATE_SENSORS sensors hold
+ *    a week of readings, one a minute; one request at a time sends a breaching reading from
+ *    1–6 days back, each replaying its sensor's readings from there to now, against on-time
+ *    readings sent the same way: latency and CPU per request of each.
  *
  * For 1, 2 and 4 it also prints the CPU time each party spent per unit of work (ingest
  * processes, PostgreSQL backends, the load generator): unlike the rates, those figures hold
@@ -44,6 +48,8 @@ const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const LATE_SENSORS = Number(process.env.BENCH_LATE_SENSORS ?? 20);
+const LATE_REQUESTS = Number(process.env.BENCH_LATE_REQUESTS ?? 200);
 
 interface Row {
   sensorId: string;
@@ -192,6 +198,55 @@ async function rawCopy(pool: Pool, rows: Row[], orgId: string, unitId: string, f
   } finally {
     client.release();
   }
+}
+
+/**
+ * lateReplays: LATE_SENSORS sensors get a week of history by COPY (one reading a minute, in
+ * range), then one request at a time posts LATE_REQUESTS on-time readings, then as many late
+ * breaching ones (each 1–6 days back, 30 s off the minute so it is new), round the sensors.
+ */
+async function lateReplays(pool: Pool, url: string, key: string, orgId: string, unitId: string, sensors: { id: string; ext: string }[], name: string, parties: Record<string, number[]>) {
+  const chosen = sensors.slice(0, LATE_SENSORS);
+  const minute = 60_000;
+  const newest = Math.floor(Date.now() / minute) * minute - 10 * minute;
+  const history: Row[] = [];
+  for (const s of chosen) for (let m = 7 * 24 * 60; m >= 0; m--) history.push({ sensorId: s.id, ext: s.ext, recordedAt: new Date(newest - m * minute).toISOString(), temp: 3.5 });
+  const client = await pool.connect();
+  try {
+    await pipeline(Readable.from([copyBody(history, orgId, unitId, 'binary')]), client.query(copyFrom(copyStatement('binary'))));
+  } finally {
+    client.release();
+  }
+  await pool.query('UPDATE sensors SET last_seen_at = $2 WHERE id = ANY($1::uuid[])', [chosen.map((s) => s.id), new Date(newest)]);
+  await pool.query('ANALYZE readings');
+  const body = (i: number, recordedAt: number, temperature: number) =>
+    JSON.stringify({ sensor_id: chosen[i % chosen.length].ext, recorded_at: new Date(recordedAt).toISOString(), temperature_c: temperature });
+  const onTime = Array.from({ length: LATE_REQUESTS }, (_, i) => body(i, newest + minute + i * 100, 3.5));
+  const late = Array.from({ length: LATE_REQUESTS }, (_, i) => body(i, newest - (1 + ((i * 5) / LATE_REQUESTS)) * 86_400_000 - 30_000 + i, 9));
+  const sequentially = async (bodies: string[]) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const latencies: number[] = [];
+    for (const b of bodies) {
+      const t = performance.now();
+      const res = await post(agent, `${url}/v1/readings`, key, b);
+      latencies.push(performance.now() - t);
+      if (res.status !== 200 || !res.body.includes('"accepted":1')) throw new Error(`reading refused: ${res.status} ${res.body.slice(0, 200)}`);
+    }
+    agent.destroy();
+    return latencies.sort((a, b) => a - b);
+  };
+  const replaysBefore = await counter(url, 'freshtrack_ingest_late_replays_total');
+  const inOrder = await measureCpu(pool, name, parties, () => sequentially(onTime));
+  const replayed = await measureCpu(pool, name, parties, () => sequentially(late));
+  const replays = (await counter(url, 'freshtrack_ingest_late_replays_total')) - replaysBefore;
+  return { inOrder, replayed, replays, historyPerSensor: history.length / chosen.length };
+}
+
+/** counter reads a counter from a process's /metrics (every series carries a service label). */
+async function counter(url: string, metric: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 async function inTx<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
@@ -354,6 +409,8 @@ async function main(): Promise<void> {
     const gcBefore = await gcTotals(ingestUrls);
     const { result: single, cpu: singleCpu } = await measureCpu(pool, name, parties, () => singleReadings(ports, key, sensors));
     const gcAfter = await gcTotals(ingestUrls);
+    await pool.query('TRUNCATE readings');
+    const late = await lateReplays(pool, ingestUrls[0], key, orgId, unitId, sensors, name, parties);
 
     const n = rows.length;
     const httpRate = n / http.seconds;
@@ -368,6 +425,9 @@ async function main(): Promise<void> {
       `single-reading requests, open loop at a constant ${RATE} req/s for ${SECONDS} s: ${single.sent} sent, ${single.answered} answered, ${single.non2xx} non-2xx, ${single.errors} errors; latency from when each was due p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms`,
       `  CPU per request: ${cpuLine(singleCpu, single.answered)}`,
       `  GC in ingest meanwhile: ${gcLine(gcBefore, gcAfter)}`,
+      `late readings, one request at a time, ${LATE_SENSORS} sensors with ${late.historyPerSensor} stored readings each: on time p50 ${pct(late.inOrder.result, 50).toFixed(1)} ms, p99 ${pct(late.inOrder.result, 99).toFixed(1)} ms; ` +
+        `1-6 days late and breaching (${late.replays} replays, each reading the sensor's history from there to now) p50 ${pct(late.replayed.result, 50).toFixed(1)} ms, p99 ${pct(late.replayed.result, 99).toFixed(1)} ms`,
+      `  CPU per request: on time ${cpuLine(late.inOrder.cpu, LATE_REQUESTS)}; replayed ${cpuLine(late.replayed.cpu, LATE_REQUESTS)}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
