@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres';
 import { freePort, startFreshtrack, waitFor } from '../../test/helpers/processes';
+import { createOrg, postReadings } from '../../ingest/test/ingest-fixtures';
 
 /** A local OTLP/HTTP collector endpoint that keeps every body posted to /v1/traces. */
 function startCollector(): Promise<{ server: Server; url: string; bodies: Buffer[] }> {
@@ -47,6 +48,34 @@ describe('OpenTelemetry export', () => {
       const needle = Buffer.from(traceId, 'hex');
       const body = await waitFor(async () => collector.bodies.find((b) => b.includes(needle) && b.includes(Buffer.from('GET'))));
       expect(body.includes(Buffer.from('freshtrack'))).toBe(true);
+    } finally {
+      await proc.stop();
+      collector.server.close();
+    }
+  });
+
+  test("ingest's spans name its steps, and a replay of late readings marks the evaluation", async () => {
+    const collector = await startCollector();
+    const port = await freePort();
+    const proc = startFreshtrack(['ingest', `--web.listen-address=127.0.0.1:${port}`], {
+      DATABASE_URL: db.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    });
+    try {
+      await proc.waitForOutput(/ingest listening/);
+      const org = await createOrg(db.pool);
+      const url = `http://127.0.0.1:${port}`;
+      const at = (min: number) => new Date(Date.now() - 3_600_000 + min * 60_000).toISOString();
+      await postReadings(url, org.key, { sensor_id: org.sensors[0], recorded_at: at(30), temperature_c: 4 });
+      // Older than what was evaluated, and beyond the fridge's 5 °C limit: replayed.
+      const late = await postReadings(url, org.key, { sensor_id: org.sensors[0], recorded_at: at(10), temperature_c: 9 });
+      expect(late.status).toBe(200);
+      const spans = await waitFor(async () => {
+        const all = Buffer.concat(collector.bodies);
+        return all.includes(Buffer.from('freshtrack.ingest.replays')) ? all : undefined;
+      });
+      for (const name of ['ingest.validate', 'ingest.store', 'ingest.transaction', 'ingest.evaluate']) expect(spans.includes(Buffer.from(name))).toBe(true);
     } finally {
       await proc.stop();
       collector.server.close();

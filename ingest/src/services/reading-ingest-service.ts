@@ -309,11 +309,18 @@ export class ReadingIngestService {
     }
     await commitIngestWrite(tx, seen);
     if (late) this.metrics.lateReadings.inc(late);
-    if (replays) this.metrics.lateReplays.inc(replays);
+    if (replays) {
+      this.metrics.lateReplays.inc(replays);
+      // Why this transaction read history: a trace with a slow evaluation shows it.
+      trace.getActiveSpan()?.setAttribute('freshtrack.ingest.replays', replays);
+    }
     if (retrospective) this.metrics.retrospectiveExcursions.inc(retrospective);
     if (outbox.length) {
       const orgs = [...new Set(requests.map((r) => r.key.orgSlug))];
-      this.logger.info({ orgs, requestIds: requests.map((r) => r.requestId), alerts: outbox.map((o) => o.payload.labels.alertname) }, 'excursion alerts queued');
+      this.logger.info(
+        { orgs, requestIds: requests.map((r) => r.requestId), alerts: outbox.map((o) => o.payload.labels.alertname), replays, retrospective },
+        'excursion alerts queued',
+      );
     }
   }
 }
