@@ -49,6 +49,10 @@ describe('replayWindow', () => {
     expect(replayWindow([reading(40, 12)], defrost, null, at(100))).not.toBeNull();
   });
 
+  it('asks for no replay in a cooling unit, whose hot readings belong to cooling cycles', () => {
+    expect(replayWindow([reading(10, 60)], { ...ctx, unitType: 'cooling' }, null, at(100))).toBeNull();
+  });
+
   it('starts the delay plus the lead before the earliest late breach and ends where evaluation stood', () => {
     const w = replayWindow([reading(30, 9), reading(20, 8), reading(10, 4)], ctx, null, at(60))!;
     expect(w.from).toEqual(new Date(at(20).getTime() - (600 + REPLAY_LEAD_SECONDS) * 1000));

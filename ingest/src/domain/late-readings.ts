@@ -45,6 +45,9 @@ export interface ReplayContext {
  * readings cost nothing beyond their insert, and on-time ones one comparison each.
  */
 export function replayWindow(readings: Reading[], ctx: ReplayContext, live: Excursion | null, evaluatedUntil: Date): ReplayWindow | null {
+  // In a cooling unit hot readings belong to cooling cycles (ADR 0070), which a replay starting
+  // mid-cycle cannot tell from a holding breach: cooling units are not replayed.
+  if (ctx.unitType === 'cooling') return null;
   const windows = ctx.thresholds.suppressionWindows;
   const until = evaluatedUntil.getTime();
   const liveSince = live ? live.breachStartedAt.getTime() : Infinity;
