@@ -21,6 +21,25 @@ function startCollector(): Promise<{ server: Server; url: string; bodies: Buffer
   );
 }
 
+/** startTracedIngest runs the ingest role exporting its spans to a local collector. */
+async function startTracedIngest(databaseUrl: string) {
+  const collector = await startCollector();
+  const port = await freePort();
+  const proc = startFreshtrack(['ingest', `--web.listen-address=127.0.0.1:${port}`], {
+    DATABASE_URL: databaseUrl,
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+  });
+  try {
+    await proc.waitForOutput(/ingest listening/);
+  } catch (err) {
+    await proc.stop();
+    collector.server.close();
+    throw err;
+  }
+  return { collector, port, proc };
+}
+
 describe('OpenTelemetry export', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -31,15 +50,8 @@ describe('OpenTelemetry export', () => {
   });
 
   test('with OTEL_EXPORTER_OTLP_ENDPOINT set, the spans of a request reach the collector', async () => {
-    const collector = await startCollector();
-    const port = await freePort();
-    const proc = startFreshtrack(['ingest', `--web.listen-address=127.0.0.1:${port}`], {
-      DATABASE_URL: db.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-    });
+    const { collector, port, proc } = await startTracedIngest(db.url);
     try {
-      await proc.waitForOutput(/ingest listening/);
       const traceId = randomBytes(16).toString('hex');
       await fetch(`http://127.0.0.1:${port}/readyz`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
       // OTLP protobuf carries the trace id as its 16 raw bytes. The readiness check's pg
@@ -55,15 +67,8 @@ describe('OpenTelemetry export', () => {
   });
 
   test("ingest's spans name its steps, and a replay of late readings marks the evaluation", async () => {
-    const collector = await startCollector();
-    const port = await freePort();
-    const proc = startFreshtrack(['ingest', `--web.listen-address=127.0.0.1:${port}`], {
-      DATABASE_URL: db.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-    });
+    const { collector, port, proc } = await startTracedIngest(db.url);
     try {
-      await proc.waitForOutput(/ingest listening/);
       const org = await createOrg(db.pool);
       const url = `http://127.0.0.1:${port}`;
       const at = (min: number) => new Date(Date.now() - 3_600_000 + min * 60_000).toISOString();

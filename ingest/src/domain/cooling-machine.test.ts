@@ -2,18 +2,9 @@ import { coolingRule } from '../../../platform/contracts/food-safety-profiles';
 import { evaluateSensor } from './evaluate-sensor';
 import type { Excursion } from './excursion';
 import { defaultThresholds } from './jurisdiction-profiles';
-import type { Reading } from './reading';
+import { minuteClock } from './testing/readings';
 
-const t0 = Date.parse('2026-06-01T12:00:00Z');
-const at = (min: number) => new Date(t0 + min * 60_000);
-const reading = (min: number, temperatureC: number): Reading => ({
-  sensorId: 'C1',
-  recordedAt: at(min),
-  temperatureC,
-  humidityPct: null,
-  batteryPct: null,
-  doorOpen: null,
-});
+const { at, reading } = minuteClock('2026-06-01T12:00:00Z', 'C1');
 const rule = coolingRule('fda-2022');
 
 /** run evaluates a cooling unit's readings, in one batch or continuing from `from`. */

@@ -3,18 +3,10 @@ import type { Excursion } from './excursion';
 import { defaultThresholds } from './jurisdiction-profiles';
 import { REPLAY_LEAD_SECONDS, replayWindow, type ReplayHistory } from './late-readings';
 import type { Reading } from './reading';
+import { minuteClock } from './testing/readings';
 import type { Thresholds } from './thresholds';
 
-const t0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (min: number) => new Date(t0 + min * 60_000);
-const reading = (min: number, temperatureC: number): Reading => ({
-  sensorId: 'S1',
-  recordedAt: at(min),
-  temperatureC,
-  humidityPct: null,
-  batteryPct: null,
-  doorOpen: null,
-});
+const { at, reading } = minuteClock('2026-06-01T00:00:00Z');
 const fridge: Thresholds = { ...defaultThresholds('fda-2022', 'fridge'), delaySeconds: 600 };
 const ctx = { thresholds: fridge, unitType: 'fridge' as const, timeZone: 'UTC' };
 const settings = { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 };

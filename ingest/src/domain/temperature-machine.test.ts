@@ -1,19 +1,10 @@
 import { evaluateSensor, type SensorEvaluationInput } from './evaluate-sensor';
 import { defaultThresholds } from './jurisdiction-profiles';
 import type { Reading } from './reading';
+import { minuteClock } from './testing/readings';
 import type { Thresholds } from './thresholds';
 
-const t0 = Date.parse('2026-06-01T00:00:00Z');
-const at = (min: number) => new Date(t0 + min * 60_000);
-const reading = (min: number, temperatureC: number, extra: Partial<Reading> = {}): Reading => ({
-  sensorId: 'S1',
-  recordedAt: at(min),
-  temperatureC,
-  humidityPct: null,
-  batteryPct: null,
-  doorOpen: null,
-  ...extra,
-});
+const { at, reading } = minuteClock('2026-06-01T00:00:00Z');
 const fridge: Thresholds = { ...defaultThresholds('fda-2022', 'fridge'), delaySeconds: 600 };
 const settings = { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 };
 
