@@ -201,6 +201,26 @@ it('a cooling unit alerts CoolingTooSlow when cooked food misses the two-hour st
   expect(action.rows).toEqual([{ state: 'open' }]);
 });
 
+it('the cooling sweep opens a cycle whose deadline passed with no reading since', async () => {
+  const org = await createOrg(db.pool, { unitType: 'cooling' });
+  const s = org.sensors[0];
+  // Hot food at minute 300 (an hour ago), cooling; the probe reports next only hourly.
+  await post(org.key, s, [[300, 62], [310, 50]]);
+  const metrics = new IngestMetrics(createMetricsRegistry(), () => fleetSnapshot(db.pool, 20, []));
+  const jobs = new IngestJobs(db.pool, { offlineSweepCron: '* * * * *', partitionCron: '0 3 * * *', offlineMultiple: 3, retentionDays: 730, links: { runbookBaseUrl: 'http://rb', dashboardUrl: 'http://d' }, routers: [sink.url, replica.url] }, metrics, pino({ level: 'silent' }));
+  // One hour in: not yet due, nothing opens.
+  expect(await jobs.run('cooling-deadlines', (c) => jobs.sweepCoolingDeadlines(c))).toBe(true);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ kind: 'CoolingTooSlow', state: 'pending' });
+  // Started 2 h 10 min ago instead: stage 1 is overdue, the sweep opens it at its deadline.
+  await db.pool.query(`UPDATE excursions SET breach_started_at = now() - interval '130 minutes' WHERE org_id = $1`, [org.orgId]);
+  expect(await jobs.run('cooling-deadlines', (c) => jobs.sweepCoolingDeadlines(c))).toBe(true);
+  const [cycle] = await excursions(org.orgId);
+  expect(cycle).toMatchObject({ state: 'open', limit_c: 21, suggested_disposition: 'discard' });
+  expect(cycle.opened_at.getTime()).toBe(cycle.breach_started_at.getTime() + 2 * 3_600_000);
+  const firing = await waitFor(async () => alertsFor(s).find((a) => a.labels.alertname === 'CoolingTooSlow'), 30_000);
+  expect(firing.startsAt).toBe(cycle.opened_at.toISOString());
+});
+
 it('keeps alerts while the router is down and delivers them once it is back', async () => {
   // A database of its own: the other tests' ingest (router up) must not deliver this alert.
   const own = await createTestDatabase();

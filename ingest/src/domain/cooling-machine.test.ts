@@ -1,4 +1,5 @@
 import { coolingRule } from '../../../platform/contracts/food-safety-profiles';
+import { CoolingMachine } from './cooling-machine';
 import { evaluateSensor } from './evaluate-sensor';
 import type { Excursion } from './excursion';
 import { defaultThresholds } from './jurisdiction-profiles';
@@ -63,6 +64,23 @@ describe('two-stage cooling (Food Code 3-501.14)', () => {
     expect(r.events).toHaveLength(1);
     expect(r.events[0]).toMatchObject({ status: 'firing', retrospective: true });
     expect(live).toMatchObject({ state: 'closed', openedAt: at(120), closedAt: at(130) });
+  });
+
+  it('the sweep opens an overdue cycle without waiting for a reading, at the deadline of the stage in force', () => {
+    const live = cycle(run([[0, 60], [30, 45]]))!;
+    const quiet = new CoolingMachine(live, rule);
+    quiet.sweep(at(119));
+    expect(quiet.events).toEqual([]);
+    quiet.sweep(at(121));
+    expect(quiet.events.map((e) => `${e.status}:${e.severity}`)).toEqual(['firing:critical']);
+    expect(live).toMatchObject({ state: 'open', limitC: 21, openedAt: at(120) });
+
+    const stage2 = cycle(run([[0, 60], [90, 18]]))!;
+    const later = new CoolingMachine(stage2, rule);
+    later.sweep(at(300));
+    expect(later.events).toEqual([]);
+    later.sweep(at(361));
+    expect(stage2).toMatchObject({ state: 'open', limitC: 5, openedAt: at(360) });
   });
 
   it('hot food again while cooling restarts the clock', () => {

@@ -12,7 +12,7 @@ import { newExcursion, type AlertEvent, type Excursion } from './excursion';
  * limit) and the missed stage's limit once open. Hot food again while pending restarts the
  * clock (reheated, or a new batch); an open excursion stays open until the food is cold.
  * A reading past a deadline counts as missing it, whatever it reads: nobody saw the food
- * meet the deadline.
+ * meet the deadline. Without a reading, the scheduled sweep opens an overdue cycle.
  */
 export class CoolingMachine {
   readonly events: AlertEvent[] = [];
@@ -58,6 +58,18 @@ export class CoolingMachine {
     if (ex.state === 'open' && tempC <= this.rule.stage2C) this.close(ex, at);
   }
 
+  /**
+   * sweep opens a cycle whose stage deadline passed with no reading since (the scheduled
+   * sweep): a probe reporting every hour must not push the alert an hour past the deadline.
+   */
+  sweep(now: Date): void {
+    const ex = this.live;
+    if (!ex || ex.state !== 'pending') return;
+    const elapsed = (now.getTime() - ex.breachStartedAt.getTime()) / 1000;
+    if (ex.limitC === this.rule.stage1C && elapsed > this.rule.stage1Seconds) this.open(ex, this.rule.stage1Seconds);
+    else if (elapsed > this.rule.stage2Seconds) this.open(ex, this.rule.stage2Seconds);
+  }
+
   private start(at: Date, tempC: number): void {
     const ex = newExcursion('CoolingTooSlow', at, {
       direction: 'high',
@@ -86,6 +98,7 @@ export class CoolingMachine {
     // Past a cooling deadline the Food Code leaves reheating at once or discarding; the
     // suggestion is the safe one, the runbook gives the choice.
     ex.suggestedDisposition = 'discard';
+    this.touched.add(ex);
     this.events.push({ status: 'firing', excursion: ex, severity: ex.severity });
   }
 

@@ -1,10 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import { COOLING_PROFILES } from '../../../platform/contracts/food-safety-profiles';
 import { withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
 import { buildAlert, type AlertLinks } from '../domain/build-alert';
+import { CoolingMachine } from '../domain/cooling-machine';
 import { newExcursion } from '../domain/excursion';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
-import { saveExcursion } from '../stores/excursion-store';
+import { liveExcursionsOf, saveExcursion } from '../stores/excursion-store';
 import { enqueueAlerts, pruneDelivered, type OutboxEntry } from '../stores/outbox-store';
 import { findSensorsById, lockSensors } from '../stores/sensor-store';
 
@@ -20,6 +22,8 @@ export interface IngestJobSettings {
 
 /** Delivered outbox rows are kept this long for inspection, then pruned. */
 const OUTBOX_KEEP_DAYS = 7;
+/** No cooling cycle can be overdue sooner than the shortest first stage of any profile. */
+const EARLIEST_COOLING_DEADLINE_SECONDS = Math.min(...Object.values(COOLING_PROFILES).map((r) => r.stage1Seconds));
 
 /**
  * IngestJobs runs ingest's scheduled work with node-cron. A job never overlaps itself in one
@@ -44,6 +48,11 @@ export class IngestJobs {
       }),
       cron.schedule(this.settings.offlineSweepCron, () => this.run('offline-sweep', (c) => this.sweepOffline(c)), {
         name: 'ingest-offline-sweep',
+        noOverlap: true,
+      }),
+      // Also a sweep for deadlines nobody reported on, so on the same schedule.
+      cron.schedule(this.settings.offlineSweepCron, () => this.run('cooling-deadlines', (c) => this.sweepCoolingDeadlines(c)), {
+        name: 'ingest-cooling-deadlines',
         noOverlap: true,
       }),
     );
@@ -120,6 +129,39 @@ export class IngestJobs {
       await saveExcursion(client, { orgId: sensor.orgId, unitId: sensor.unitId, sensorId: sensor.id }, ex);
       const payload = buildAlert({ status: 'firing', excursion: ex, severity: 'warning' }, sensor.alertContext, this.settings.links);
       entries.push({ orgId: sensor.orgId, excursionId: ex.id!, payload });
+    }
+    await enqueueAlerts(client, entries, this.settings.routers);
+    return { opened: entries.length };
+  }
+
+  /**
+   * sweepCoolingDeadlines opens cooling cycles whose stage deadline passed with no reading since
+   * (ADR 0070), under the same per-sensor locks as ingest: a probe that reports hourly must not
+   * delay a CoolingTooSlow alert by an hour.
+   */
+  async sweepCoolingDeadlines(client: PoolClient): Promise<Record<string, number>> {
+    const due = await client.query<{ sensor_id: string }>(
+      `SELECT sensor_id FROM excursions
+       WHERE kind = 'CoolingTooSlow' AND state = 'pending' AND breach_started_at < now() - $1 * interval '1 second'
+       ORDER BY sensor_id LIMIT 500`,
+      [EARLIEST_COOLING_DEADLINE_SECONDS],
+    );
+    if (due.rows.length === 0) return { opened: 0 };
+    const ids = due.rows.map((r) => r.sensor_id);
+    await lockSensors(client, ids);
+    // Read again under the locks: a reading may have moved or ended the cycle in between.
+    const cycles = await liveExcursionsOf(client, ids, 'CoolingTooSlow');
+    const sensors = await findSensorsById(client, ids);
+    const entries: OutboxEntry[] = [];
+    const now = new Date();
+    for (const { sensorId, excursion } of cycles) {
+      const sensor = sensors.get(sensorId);
+      if (!sensor?.cooling) continue; // the unit is no longer a cooling unit: its next reading decides
+      const machine = new CoolingMachine(excursion, sensor.cooling);
+      machine.sweep(now);
+      const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
+      for (const ex of machine.touched) await saveExcursion(client, owner, ex);
+      for (const event of machine.events) entries.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
     }
     await enqueueAlerts(client, entries, this.settings.routers);
     return { opened: entries.length };

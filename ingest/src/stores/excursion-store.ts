@@ -62,6 +62,18 @@ export function liveExcursionsFromJson(rows: Record<string, unknown>[] | null): 
   return out;
 }
 
+/**
+ * liveExcursionsOf reads the live excursions of one kind for `sensorIds`; under the caller's
+ * sensor locks it is the state ingest will see next.
+ */
+export async function liveExcursionsOf(client: PoolClient, sensorIds: string[], kind: ExcursionKind): Promise<{ sensorId: string; excursion: Excursion }[]> {
+  const { rows } = await client.query<ExcursionRow>(`SELECT * FROM excursions WHERE sensor_id = ANY($1::uuid[]) AND kind = $2 AND state <> 'closed'`, [
+    sensorIds,
+    kind,
+  ]);
+  return rows.map((r) => ({ sensorId: r.sensor_id, excursion: fromRow(r) }));
+}
+
 export interface ExcursionOwner {
   orgId: string;
   unitId: string;
