@@ -160,6 +160,34 @@ it('late readings that reveal a breach nobody saw are replayed in recorded_at or
   expect(await excursions(org.orgId)).toHaveLength(1);
 });
 
+it('two replicas replaying the same late breach at once record it once', async () => {
+  const other = await startTestIngest(db.pool, { ALERTMANAGER_URLS: `${sink.url},${replica.url}`, ALERT_RESEND_INTERVAL_SECONDS: '3600' });
+  try {
+    const org = await createOrg(db.pool, { thresholds: { delay_seconds: 600, hysteresis_c: 0 } });
+    const s = org.sensors[0];
+    await post(org.key, s, [[0, 4], [50, 4], [60, 4]]);
+    // The gateway's retry reaches the other replica while the first attempt is still in flight:
+    // the halves of one breach, each late, each replayed under the sensor's lock in turn.
+    const body = (rows: [number, number][]) => ({ readings: rows.map(([min, temperature_c]) => ({ sensor_id: s, recorded_at: at(min), temperature_c })) });
+    const [a, b] = await Promise.all([
+      postReadings(ingest.url, org.key, body([[15, 8], [25, 9]])),
+      postReadings(other.url, org.key, body([[35, 8.5], [45, 4]])),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const recorded = await excursions(org.orgId);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ state: 'closed', peak_c: 9 });
+    expect(recorded[0].breach_started_at.toISOString()).toBe(at(15));
+    // Which half committed first decides the end, and the record never shortens (ADR 0069):
+    // first half first, the excursion ended on the record at 50, the next stored reading, and
+    // the later 45 overlaps it; second half first, it was no breach alone, and the first half's
+    // replay sees both halves.
+    expect([at(45), at(50)]).toContain(recorded[0].closed_at.toISOString());
+  } finally {
+    await other.stop();
+  }
+});
+
 it('late readings showing a breach began earlier move the live excursion back, and open it once its delay has passed', async () => {
   const org = await createOrg(db.pool, { thresholds: { delay_seconds: 1800 } });
   const s = org.sensors[0];
