@@ -256,32 +256,26 @@ async function inTx<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
   return r;
 }
 
-async function writePaths(pool: Pool, rows: Row[], orgId: string, unitId: string): Promise<{ unnest: number; copy: number }> {
+/** writePath: ingest's write statement for `path` alone, one transaction per BATCH rows; seconds taken. */
+async function writePath(pool: Pool, rows: Row[], orgId: string, unitId: string, path: 'unnest' | 'copy'): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query('TRUNCATE readings');
-    let started = performance.now();
+    const started = performance.now();
     for (let i = 0; i < rows.length; i += BATCH) {
       const b = rows.slice(i, i + BATCH);
-      await inTx(client, () =>
-        client.query(
-          `INSERT INTO readings (sensor_id, recorded_at, org_id, unit_id, temperature_c)
-           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::float8[])
-           ON CONFLICT (sensor_id, recorded_at) DO NOTHING RETURNING sensor_id, recorded_at`,
-          [b.map((r) => r.sensorId), b.map((r) => r.recordedAt), b.map(() => orgId), b.map(() => unitId), b.map((r) => r.temp)],
-        ),
+      await inTx<unknown>(client, () =>
+        path === 'unnest'
+          ? client.query(
+              `INSERT INTO readings (sensor_id, recorded_at, org_id, unit_id, temperature_c)
+               SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::float8[])
+               ON CONFLICT (sensor_id, recorded_at) DO NOTHING RETURNING sensor_id, recorded_at`,
+              [b.map((r) => r.sensorId), b.map((r) => r.recordedAt), b.map(() => orgId), b.map(() => unitId), b.map((r) => r.temp)],
+            )
+          : pipeline(Readable.from([copyBody(b, orgId, unitId, 'binary')]), client.query(copyFrom(copyStatement('binary')))),
       );
     }
-    const unnest = (performance.now() - started) / 1000;
-    await client.query('TRUNCATE readings');
-    started = performance.now();
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const b = rows.slice(i, i + BATCH);
-      await inTx(client, () =>
-        pipeline(Readable.from([copyBody(b, orgId, unitId, 'binary')]), client.query(copyFrom(copyStatement('binary')))),
-      );
-    }
-    return { unnest, copy: (performance.now() - started) / 1000 };
+    return (performance.now() - started) / 1000;
   } finally {
     client.release();
   }
@@ -404,7 +398,8 @@ async function main(): Promise<void> {
     const { result: textSeconds, cpu: textCpu } = await measureCpu(pool, name, {}, () => rawCopy(pool, rows, orgId, unitId, 'text'));
     await pool.query('TRUNCATE readings');
     const { result: binarySeconds, cpu: binaryCpu } = await measureCpu(pool, name, {}, () => rawCopy(pool, rows, orgId, unitId, 'binary'));
-    const paths = await writePaths(pool, rows, orgId, unitId);
+    const unnestPath = await measureCpu(pool, name, {}, () => writePath(pool, rows, orgId, unitId, 'unnest'));
+    const copyPath = await measureCpu(pool, name, {}, () => writePath(pool, rows, orgId, unitId, 'copy'));
     await pool.query('TRUNCATE readings');
     const gcBefore = await gcTotals(ingestUrls);
     const { result: single, cpu: singleCpu } = await measureCpu(pool, name, parties, () => singleReadings(ports, key, sensors));
@@ -420,7 +415,8 @@ async function main(): Promise<void> {
       `HTTP ingest, batches of ${BATCH}: ${Math.round(httpRate)} readings/s; request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
       `raw COPY, same rows, same table: text ${Math.round(n / textSeconds)} rows/s, binary ${Math.round(n / binarySeconds)} rows/s`,
       `ingest / COPY (the faster format): ${((100 * httpRate) / copyRate).toFixed(0)} %`,
-      `write path alone, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / paths.unnest)} rows/s; binary COPY (ingest's bulk path) ${Math.round(n / paths.copy)} rows/s`,
+      `write path alone, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / unnestPath.result)} rows/s; binary COPY (ingest's bulk path) ${Math.round(n / copyPath.result)} rows/s`,
+      `  PostgreSQL CPU per 1,000 rows on those paths: ${(unnestPath.cpu.postgres / (n / 1000)).toFixed(1)} ms INSERT…unnest, ${(copyPath.cpu.postgres / (n / 1000)).toFixed(1)} ms binary COPY`,
       `  CPU per 1,000 readings: ${cpuLine(httpCpu, n / 1000)}; raw COPY: PostgreSQL ${(textCpu.postgres / (n / 1000)).toFixed(1)} ms text, ${(binaryCpu.postgres / (n / 1000)).toFixed(1)} ms binary`,
       `single-reading requests, open loop at a constant ${RATE} req/s for ${SECONDS} s: ${single.sent} sent, ${single.answered} answered, ${single.non2xx} non-2xx, ${single.errors} errors; latency from when each was due p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms`,
       `  CPU per request: ${cpuLine(singleCpu, single.answered)}`,
