@@ -160,6 +160,26 @@ it('late readings that reveal a breach nobody saw are replayed in recorded_at or
   expect(await excursions(org.orgId)).toHaveLength(1);
 });
 
+it('a late reading inside an ended excursion raises its peak and disposition, and alerts nobody again', async () => {
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 0, max_critical_c: 30 } });
+  const s = org.sensors[0];
+  // Beyond 5 °C from 10 to 160: 2.5 h, inside half of cold food's 6-hour budget.
+  await post(org.key, s, [[0, 4], [10, 8], [90, 8], [160, 3], [170, 4]]);
+  const [before] = await excursions(org.orgId);
+  expect(before).toMatchObject({ state: 'closed', peak_c: 8, suggested_disposition: 'keep', seconds_beyond_limit: 9000 });
+  await waitFor(async () => (alertsFor(s).length > 0 ? true : undefined), 30_000);
+  const alertsBefore = alertsFor(s).length;
+  // The gateway's lost reading from minute 20: 25 °C, past the 21 °C ceiling of the 6-hour budget,
+  // so the 4-hour budget applies and 2.5 h beyond the limit means use now.
+  expect((await post(org.key, s, [[20, 25]])).body).toMatchObject({ accepted: 1 });
+  const [after] = await excursions(org.orgId);
+  expect(after).toMatchObject({ id: before.id, state: 'closed', peak_c: 25, suggested_disposition: 'use-now' });
+  expect(after.closed_at.toISOString()).toBe(before.closed_at.toISOString());
+  expect(after.peak_at.toISOString()).toBe(at(20));
+  await new Promise((r) => setTimeout(r, 500)); // the outbox polls every 100 ms: nothing new may come
+  expect(alertsFor(s)).toHaveLength(alertsBefore);
+});
+
 it('two replicas replaying the same late breach at once record it once', async () => {
   const other = await startTestIngest(db.pool, { ALERTMANAGER_URLS: `${sink.url},${replica.url}`, ALERT_RESEND_INTERVAL_SECONDS: '3600' });
   try {

@@ -1,7 +1,7 @@
 import type { CoolingRule } from '../../../platform/contracts/food-safety-profiles';
 import { CoolingMachine } from './cooling-machine';
 import type { AlertEvent, Excursion, ExcursionKind } from './excursion';
-import { replayHistory, type ReplayHistory } from './late-readings';
+import { raisePeaks, replayHistory, type ReplayHistory } from './late-readings';
 import type { Reading } from './reading';
 import { resolveOffline, stepBattery, stepDoor, type RuleOutcome, type SensorRuleSettings } from './sensor-rules';
 import { isSuppressed } from './suppression-windows';
@@ -56,6 +56,8 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   const sorted = [...input.readings].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
   const ctx = { thresholds: input.thresholds, unitType: input.unitType, timeZone: input.timeZone };
   const replay = input.history ? replayHistory(input.history, ctx) : { ended: [], running: null };
+  const lateReadings = input.history ? input.readings.filter((r) => r.recordedAt <= input.history!.window.to) : [];
+  const raised = input.history ? raisePeaks(input.history.recorded, lateReadings, input.unitType) : [];
   const live = input.live.TemperatureExcursion ?? null;
   const adopted = live ? null : replay.running;
   const temperature = new TemperatureMachine(live ?? adopted, input.thresholds, input.unitType);
@@ -94,7 +96,7 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   // The sensor spoke: whatever it reported, it is not offline (closed at receipt time).
   if (sorted.length > 0) resolveOffline(rules.SensorOffline.live, input.now, rules.SensorOffline);
 
-  const touched = new Set<Excursion>([...replay.ended, ...temperature.touched, ...(cooling?.touched ?? [])]);
+  const touched = new Set<Excursion>([...replay.ended, ...raised, ...temperature.touched, ...(cooling?.touched ?? [])]);
   const events = [...temperature.events, ...(cooling?.events ?? [])];
   if (adopted?.state === 'open') events.unshift({ status: 'firing', excursion: adopted, severity: adopted.severity });
   for (const rule of Object.values(rules)) {

@@ -1,5 +1,5 @@
 import { evaluateSensor, type SensorEvaluationInput } from './evaluate-sensor';
-import type { Excursion } from './excursion';
+import { newExcursion, type Excursion } from './excursion';
 import { defaultThresholds } from './jurisdiction-profiles';
 import { REPLAY_LEAD_SECONDS, replayWindow, type ReplayHistory } from './late-readings';
 import type { Reading } from './reading';
@@ -18,6 +18,21 @@ function history(stored: [number, number][], from: number, to: number, recorded:
     .sort((a, b) => a[0] - b[0])
     .map(([min, tempC]) => ({ at: at(min), tempC }));
   return { window: { from: at(from), to: at(to) }, readings, complete, recorded };
+}
+
+/** onRecord: a temperature excursion already in the database, live when `to` is null. */
+function onRecord(from: number, to: number | null, peakC = 8): Excursion {
+  return newExcursion('TemperatureExcursion', at(from), {
+    id: `rec-${from}`,
+    direction: 'high',
+    limitC: 5,
+    state: to === null ? 'open' : 'closed',
+    openedAt: at(from + 10),
+    closedAt: to === null ? null : at(to),
+    peakC,
+    peakAt: at(from),
+    secondsBeyondLimit: ((to ?? from) - from) * 60,
+  });
 }
 
 function evaluate(readings: Reading[], over: Partial<SensorEvaluationInput>) {
@@ -85,11 +100,18 @@ describe('replaying late readings', () => {
     expect(r.evaluatedUntil).toEqual(at(60));
   });
 
-  it('leaves an excursion on record alone: the replay adds, never rewrites', () => {
+  it('leaves an excursion on record as it ended: the replay adds, never rewrites, and only raises its peak', () => {
     const stored: [number, number][] = [[0, 4], [50, 4], [60, 4], ...lateBreach];
-    const r = evaluate(late, { evaluatedUntil: at(60), history: history(stored, -100, 60, [{ from: at(30), to: at(40) }]) });
+    const onFile = onRecord(30, 40);
+    const r = evaluate(late, { evaluatedUntil: at(60), history: history(stored, -100, 60, [onFile]) });
     expect(r.events).toEqual([]);
-    expect(r.touched).toEqual([]);
+    // 8.5 °C at 35 is inside it and hotter than its 8 °C peak; 9 °C at 25 is outside it.
+    expect(r.touched).toEqual([onFile]);
+    expect(onFile).toMatchObject({ state: 'closed', breachStartedAt: at(30), closedAt: at(40), peakC: 8.5, peakAt: at(35) });
+
+    const hotter = onRecord(30, 40, 10);
+    expect(evaluate(late, { evaluatedUntil: at(60), history: history(stored, -100, 60, [hotter]) }).touched).toEqual([]);
+    expect(hotter.peakC).toBe(10);
   });
 
   it('a breach still running where evaluation stood becomes the live excursion, and the batch carries on from it', () => {
@@ -121,7 +143,7 @@ describe('replaying late readings', () => {
       ...hysteresis,
       evaluatedUntil: at(60),
       live: { TemperatureExcursion: pending },
-      history: history(stored, -100, 60, [{ from: at(55), to: null }]),
+      history: history(stored, -100, 60, [onRecord(55, null)]),
     });
     expect(r.events.map((e) => `${e.status}:${e.retrospective === true}`)).toEqual(['firing:false']);
     expect(r.events[0].excursion).toBe(pending);
@@ -137,7 +159,7 @@ describe('replaying late readings', () => {
     const r = evaluate([reading(15, 8)], {
       evaluatedUntil: at(60),
       live: { TemperatureExcursion: pending },
-      history: history(stored, -100, 60, [{ from: at(25), to: at(45) }, { from: at(55), to: null }]),
+      history: history(stored, -100, 60, [onRecord(25, 45), onRecord(55, null)]),
     });
     expect(r.events).toEqual([]);
     expect(pending).toMatchObject({ state: 'pending', breachStartedAt: at(55) });

@@ -1,3 +1,4 @@
+import { suggestDisposition } from './disposition';
 import type { Excursion } from './excursion';
 import type { Reading } from './reading';
 import { isSuppressed } from './suppression-windows';
@@ -26,8 +27,8 @@ export interface ReplayHistory {
   readings: { at: Date; tempC: number }[];
   /** Whether `readings` is the whole window (REPLAY_MAX_READINGS was not reached). */
   complete: boolean;
-  /** Temperature excursions on record overlapping the window (`to` null while live). */
-  recorded: { from: Date; to: Date | null }[];
+  /** Temperature excursions on record overlapping the window (closedAt null while live). */
+  recorded: Excursion[];
 }
 
 export interface ReplayContext {
@@ -88,14 +89,36 @@ export function replayHistory(history: ReplayHistory, ctx: ReplayContext): Repla
     const suppressed = windows.length > 0 && isSuppressed(r.at, windows, ctx.timeZone);
     machine.step({ at: r.at, tempC: r.tempC, suppressed });
   }
-  const overlaps = (ex: Excursion, recorded: ReplayHistory['recorded']) => {
+  const overlaps = (ex: Excursion, recorded: Excursion[]) => {
     const from = ex.breachStartedAt.getTime();
     const to = (ex.closedAt ?? history.window.to).getTime();
-    return recorded.some((r) => r.from.getTime() <= to && (r.to === null || r.to.getTime() >= from));
+    return recorded.some((r) => r.breachStartedAt.getTime() <= to && (r.closedAt === null || r.closedAt.getTime() >= from));
   };
   const ended = [...machine.touched].filter((ex) => ex.state === 'closed' && !ex.discarded && ex.openedAt !== null && !overlaps(ex, history.recorded));
   const last = machine.current();
-  const endedOnRecord = history.recorded.filter((r) => r.to !== null);
+  const endedOnRecord = history.recorded.filter((r) => r.closedAt !== null);
   const running = history.complete && last !== null && !overlaps(last, endedOnRecord) ? last : null;
   return { ended, running };
+}
+
+/**
+ * raisePeaks: a late reading inside an ended excursion on record, further beyond the limit than
+ * its peak, raises that peak and the disposition that follows from it — the record grows, the
+ * excursion stays as it ended, nobody is alerted again. Returns the excursions it changed.
+ */
+export function raisePeaks(recorded: Excursion[], late: Reading[], unitType: UnitType): Excursion[] {
+  const raised = new Set<Excursion>();
+  for (const ex of recorded) {
+    if (ex.closedAt === null || ex.direction === null) continue;
+    for (const r of late) {
+      if (r.recordedAt < ex.breachStartedAt || r.recordedAt > ex.closedAt) continue;
+      const further = ex.direction === 'high' ? r.temperatureC > (ex.peakC ?? -Infinity) : r.temperatureC < (ex.peakC ?? Infinity);
+      if (!further) continue;
+      ex.peakC = r.temperatureC;
+      ex.peakAt = r.recordedAt;
+      ex.suggestedDisposition = suggestDisposition(unitType, ex.direction, ex.peakC, ex.secondsBeyondLimit);
+      raised.add(ex);
+    }
+  }
+  return [...raised];
 }

@@ -74,6 +74,16 @@ export async function liveExcursionsOf(client: PoolClient, sensorIds: string[], 
   return rows.map((r) => ({ sensorId: r.sensor_id, excursion: fromRow(r) }));
 }
 
+/** temperatureExcursionsBetween: a sensor's temperature excursions overlapping [from, to], live ones included. */
+export async function temperatureExcursionsBetween(client: PoolClient, sensorId: string, from: Date, to: Date): Promise<Excursion[]> {
+  const { rows } = await client.query<ExcursionRow>(
+    `SELECT * FROM excursions
+     WHERE sensor_id = $1 AND kind = 'TemperatureExcursion' AND breach_started_at <= $3 AND (closed_at IS NULL OR closed_at >= $2)`,
+    [sensorId, from, to],
+  );
+  return rows.map(fromRow);
+}
+
 export interface ExcursionOwner {
   orgId: string;
   unitId: string;

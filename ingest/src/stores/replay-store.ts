@@ -1,5 +1,6 @@
 import type { PoolClient } from '../../../platform/db/pool';
 import { REPLAY_MAX_READINGS, type ReplayHistory, type ReplayWindow } from '../domain/late-readings';
+import { temperatureExcursionsBetween } from './excursion-store';
 
 /**
  * loadReplayHistory reads what a replay of late readings needs (ADR 0069): the sensor's
@@ -14,15 +15,11 @@ export async function loadReplayHistory(client: PoolClient, sensorId: string, wi
      ORDER BY recorded_at LIMIT $4`,
     [sensorId, window.from, window.to, REPLAY_MAX_READINGS + 1],
   );
-  const recorded = await client.query<{ breach_started_at: Date; closed_at: Date | null }>(
-    `SELECT breach_started_at, closed_at FROM excursions
-     WHERE sensor_id = $1 AND kind = 'TemperatureExcursion' AND breach_started_at <= $3 AND (closed_at IS NULL OR closed_at >= $2)`,
-    [sensorId, window.from, window.to],
-  );
+  const recorded = await temperatureExcursionsBetween(client, sensorId, window.from, window.to);
   return {
     window,
     readings: readings.rows.slice(0, REPLAY_MAX_READINGS).map((r) => ({ at: r.recorded_at, tempC: r.temperature_c })),
     complete: readings.rows.length <= REPLAY_MAX_READINGS,
-    recorded: recorded.rows.map((r) => ({ from: r.breach_started_at, to: r.closed_at })),
+    recorded,
   };
 }
