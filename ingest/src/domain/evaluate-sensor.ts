@@ -45,9 +45,9 @@ export interface SensorEvaluation {
  * Readings at or before `evaluatedUntil` arrived late (another request already moved the
  * state past them). For temperature, `history` (when replayWindow asked for it) is replayed
  * first, so a breach the late readings reveal becomes an excursion, or moves the live one's
- * start back, as if they had come in order; otherwise a late reading may only raise the peak
- * of the live excursion. The record only grows: a late in-range reading does not close or
- * shorten what is on it.
+ * start back, as if they had come in order; otherwise a late reading may raise the peak of the
+ * live excursion, or escalate it. The record only grows: a late in-range reading does not close
+ * or shorten what is on it.
  * Cooling, door and battery rules move forward only.
  */
 export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {

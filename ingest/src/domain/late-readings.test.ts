@@ -35,6 +35,11 @@ function onRecord(from: number, to: number | null, peakC = 8): Excursion {
   });
 }
 
+/** forwardExcursion: the temperature excursion a fresh sensor's readings leave (the forward machine alone). */
+function forwardExcursion(readings: Reading[]): Excursion {
+  return { ...evaluate(readings, {}).touched.find((e) => e.kind === 'TemperatureExcursion')!, id: 'live-1' };
+}
+
 function evaluate(readings: Reading[], over: Partial<SensorEvaluationInput>) {
   return evaluateSensor({ ...ctx, cooling: null, evaluatedUntil: null, live: {}, readings, settings, now: at(1000), ...over });
 }
@@ -151,6 +156,19 @@ describe('replaying late readings', () => {
     // Beyond 5 °C from 15 to 50 (35 min) and 55 to 60 (5 min): 4.5 °C at 50 is back inside.
     expect(pending.secondsBeyondLimit).toBe(40 * 60);
     expect(r.touched.filter((e) => e.kind === 'TemperatureExcursion')).toEqual([pending]);
+  });
+
+  it('a backdated live excursion takes the critical tier the replay saw', () => {
+    const open = forwardExcursion([reading(40, 8), reading(55, 8), reading(60, 8)]);
+    expect(open).toMatchObject({ state: 'open', severity: 'warning', breachStartedAt: at(40) });
+    const stored: [number, number][] = [[0, 4], [20, 11], [30, 8], [40, 8], [55, 8], [60, 8]];
+    const r = evaluate([reading(20, 11), reading(30, 8)], {
+      evaluatedUntil: at(60),
+      live: { TemperatureExcursion: open },
+      history: history(stored, -100, 60, [onRecord(40, null)]),
+    });
+    expect(r.events.map((e) => `${e.status}:${e.severity}`)).toEqual(['resolved:warning', 'firing:critical']);
+    expect(open).toMatchObject({ severity: 'critical', breachStartedAt: at(20), peakC: 11 });
   });
 
   it('leaves the live excursion alone when the replayed breach runs into an ended one on record', () => {

@@ -100,6 +100,16 @@ describe('temperature excursions', () => {
     expect(after.events.map((e) => e.status)).toEqual(['firing']);
   });
 
+  it('a late critical reading inside the live excursion escalates it, as it would have in order', () => {
+    const ex = run([reading(0, 7), reading(10, 7), reading(20, 7)]).touched[0];
+    expect(ex).toMatchObject({ state: 'open', severity: 'warning' });
+    const late = run([reading(15, 11)], { live: { TemperatureExcursion: ex }, evaluatedUntil: at(20) });
+    expect(late.events.map((e) => `${e.status}:${e.severity}`)).toEqual(['resolved:warning', 'firing:critical']);
+    expect(ex).toMatchObject({ state: 'open', severity: 'critical', peakC: 11, peakAt: at(15) });
+    // Already critical: a second late critical reading changes nothing but the peak.
+    expect(run([reading(16, 10.5)], { live: { TemperatureExcursion: ex }, evaluatedUntil: at(20) }).events).toEqual([]);
+  });
+
   it('late readings raise the peak but never move the state', () => {
     const first = run([reading(0, 7), reading(10, 7)]);
     const ex = first.touched[0];

@@ -54,11 +54,7 @@ export class TemperatureMachine {
     if (!breach) return;
     const cur = this.live ?? this.start(r, breach.direction, breach.limitC);
     this.observe(cur, r);
-    if (breach.severity === 'critical' && cur.severity === 'warning') {
-      if (cur.state === 'open') this.events.push({ status: 'resolved', excursion: cur, severity: 'warning' });
-      cur.severity = 'critical';
-      if (cur.state === 'open') this.events.push({ status: 'firing', excursion: cur, severity: 'critical' });
-    }
+    if (breach.severity === 'critical') this.escalate(cur);
     if (cur.state === 'pending' && r.at.getTime() - cur.breachStartedAt.getTime() >= this.thresholds.delaySeconds * 1000) {
       cur.state = 'open';
       cur.openedAt = r.at;
@@ -66,7 +62,11 @@ export class TemperatureMachine {
     }
   }
 
-  /** late handles a reading older than what was already evaluated: it can raise the peak. */
+  /**
+   * late handles a reading older than what was already evaluated, inside the live excursion:
+   * it can raise the peak, and a critical one escalates the excursion as it would have in order
+   * (the machine never de-escalates, so nothing evaluated since could have undone it).
+   */
   late(at: Date, tempC: number): void {
     const ex = this.live;
     if (!ex || at < ex.breachStartedAt || ex.direction === null) return;
@@ -77,6 +77,17 @@ export class TemperatureMachine {
       this.refreshDisposition(ex);
       this.touched.add(ex);
     }
+    const breach = classify(tempC, this.thresholds);
+    if (breach?.severity === 'critical' && breach.direction === ex.direction) this.escalate(ex);
+  }
+
+  /** escalate moves a warning excursion to critical: an open one's warning alert resolves and a critical one fires. */
+  private escalate(ex: Excursion): void {
+    if (ex.severity === 'critical') return;
+    if (ex.state === 'open') this.events.push({ status: 'resolved', excursion: ex, severity: 'warning' });
+    ex.severity = 'critical';
+    if (ex.state === 'open') this.events.push({ status: 'firing', excursion: ex, severity: 'critical' });
+    this.touched.add(ex);
   }
 
   /**
@@ -92,6 +103,10 @@ export class TemperatureMachine {
     ex.secondsBeyondLimit = Math.max(ex.secondsBeyondLimit, earlier.secondsBeyondLimit);
     ex.degreeMinutes = Math.max(ex.degreeMinutes, earlier.degreeMinutes);
     if (earlier.peakC !== null && earlier.peakAt !== null) this.late(earlier.peakAt, earlier.peakC);
+    if (earlier.severity === 'critical') {
+      if (ex.state === 'pending') ex.severity = 'critical';
+      else this.escalate(ex);
+    }
     if (ex.state === 'pending' && earlier.state === 'open') {
       ex.state = 'open';
       ex.openedAt = earlier.openedAt;
