@@ -259,6 +259,11 @@ it('the cooling sweep opens a cycle whose deadline passed with no reading since'
   // One hour in: not yet due, nothing opens.
   expect(await jobs.run('cooling-deadlines', (c) => jobs.sweepCoolingDeadlines(c))).toBe(true);
   expect((await excursions(org.orgId))[0]).toMatchObject({ kind: 'CoolingTooSlow', state: 'pending' });
+  // Three hours in but past 21 °C in time (stage 2, due at 6 h): still on schedule.
+  await db.pool.query(`UPDATE excursions SET breach_started_at = now() - interval '3 hours', limit_c = 5 WHERE org_id = $1`, [org.orgId]);
+  expect(await jobs.run('cooling-deadlines', (c) => jobs.sweepCoolingDeadlines(c))).toBe(true);
+  expect((await excursions(org.orgId))[0]).toMatchObject({ state: 'pending', limit_c: 5 });
+  await db.pool.query(`UPDATE excursions SET limit_c = 21 WHERE org_id = $1`, [org.orgId]);
   // Started 2 h 10 min ago instead: stage 1 is overdue, the sweep opens it at its deadline.
   await db.pool.query(`UPDATE excursions SET breach_started_at = now() - interval '130 minutes' WHERE org_id = $1`, [org.orgId]);
   expect(await jobs.run('cooling-deadlines', (c) => jobs.sweepCoolingDeadlines(c))).toBe(true);

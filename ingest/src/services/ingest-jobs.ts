@@ -22,8 +22,16 @@ export interface IngestJobSettings {
 
 /** Delivered outbox rows are kept this long for inspection, then pruned. */
 const OUTBOX_KEEP_DAYS = 7;
-/** No cooling cycle can be overdue sooner than the shortest first stage of any profile. */
-const EARLIEST_COOLING_DEADLINE_SECONDS = Math.min(...Object.values(COOLING_PROFILES).map((r) => r.stage1Seconds));
+/**
+ * Cooling cycles that may be overdue, whatever their profile: still in stage 1 (limit at a
+ * profile's stage-1 temperature) past the shortest stage 1, or past the shortest stage 2. The
+ * sweep asks PostgreSQL only for these, so cycles on schedule cost no lock.
+ */
+const COOLING_DUE = {
+  stage1Limits: [...new Set(Object.values(COOLING_PROFILES).map((r) => r.stage1C))],
+  stage1Seconds: Math.min(...Object.values(COOLING_PROFILES).map((r) => r.stage1Seconds)),
+  stage2Seconds: Math.min(...Object.values(COOLING_PROFILES).map((r) => r.stage2Seconds)),
+};
 
 /**
  * IngestJobs runs ingest's scheduled work with node-cron. A job never overlaps itself in one
@@ -142,9 +150,11 @@ export class IngestJobs {
   async sweepCoolingDeadlines(client: PoolClient): Promise<Record<string, number>> {
     const due = await client.query<{ sensor_id: string }>(
       `SELECT sensor_id FROM excursions
-       WHERE kind = 'CoolingTooSlow' AND state = 'pending' AND breach_started_at < now() - $1 * interval '1 second'
+       WHERE kind = 'CoolingTooSlow' AND state = 'pending'
+         AND (breach_started_at < now() - $2 * interval '1 second'
+              OR (limit_c = ANY($3::float8[]) AND breach_started_at < now() - $1 * interval '1 second'))
        ORDER BY sensor_id LIMIT 500`,
-      [EARLIEST_COOLING_DEADLINE_SECONDS],
+      [COOLING_DUE.stage1Seconds, COOLING_DUE.stage2Seconds, COOLING_DUE.stage1Limits],
     );
     if (due.rows.length === 0) return { opened: 0 };
     const ids = due.rows.map((r) => r.sensor_id);
