@@ -58,3 +58,8 @@ export function newExcursion(kind: ExcursionKind, at: Date, fields: Partial<Excu
     ...fields,
   };
 }
+
+/** raisesPeak: the temperature lies further beyond the limit, in the excursion's direction, than its peak so far. */
+export function raisesPeak(ex: Excursion, tempC: number): boolean {
+  return ex.direction === 'high' ? tempC > (ex.peakC ?? -Infinity) : tempC < (ex.peakC ?? Infinity);
+}

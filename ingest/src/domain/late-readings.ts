@@ -1,5 +1,5 @@
 import { suggestDisposition } from './disposition';
-import type { Excursion } from './excursion';
+import { raisesPeak, type Excursion } from './excursion';
 import type { Reading } from './reading';
 import { isSuppressed } from './suppression-windows';
 import { TemperatureMachine } from './temperature-machine';
@@ -112,8 +112,7 @@ export function raisePeaks(recorded: Excursion[], late: Reading[], unitType: Uni
     if (ex.closedAt === null || ex.direction === null) continue;
     for (const r of late) {
       if (r.recordedAt < ex.breachStartedAt || r.recordedAt > ex.closedAt) continue;
-      const further = ex.direction === 'high' ? r.temperatureC > (ex.peakC ?? -Infinity) : r.temperatureC < (ex.peakC ?? Infinity);
-      if (!further) continue;
+      if (!raisesPeak(ex, r.temperatureC)) continue;
       ex.peakC = r.temperatureC;
       ex.peakAt = r.recordedAt;
       ex.suggestedDisposition = suggestDisposition(unitType, ex.direction, ex.peakC, ex.secondsBeyondLimit);

@@ -1,5 +1,5 @@
 import { suggestDisposition } from './disposition';
-import { newExcursion, type AlertEvent, type Excursion } from './excursion';
+import { newExcursion, raisesPeak, type AlertEvent, type Excursion } from './excursion';
 import { beyondLimit, classify, isCleared, type Thresholds, type UnitType } from './thresholds';
 
 export interface TemperatureStep {
@@ -70,8 +70,7 @@ export class TemperatureMachine {
   late(at: Date, tempC: number): void {
     const ex = this.live;
     if (!ex || at < ex.breachStartedAt || ex.direction === null) return;
-    const further = ex.direction === 'high' ? tempC > (ex.peakC ?? -Infinity) : tempC < (ex.peakC ?? Infinity);
-    if (further) {
+    if (raisesPeak(ex, tempC)) {
       ex.peakC = tempC;
       ex.peakAt = at;
       this.refreshDisposition(ex);
@@ -134,8 +133,7 @@ export class TemperatureMachine {
   }
 
   private observe(ex: Excursion, r: TemperatureStep): void {
-    const further = ex.direction === 'high' ? r.tempC > (ex.peakC ?? -Infinity) : r.tempC < (ex.peakC ?? Infinity);
-    if (further) {
+    if (raisesPeak(ex, r.tempC)) {
       ex.peakC = r.tempC;
       ex.peakAt = r.at;
     }
