@@ -2,11 +2,12 @@ import axios from 'axios';
 import type { Logger } from 'pino';
 import { withTransaction, type Pool } from '../../../platform/db/pool';
 import { redactUrl } from '../config/ingest-config';
-import { buildAlert, type AlertLinks } from '../domain/build-alert';
+import type { AlertLinks } from '../domain/build-alert';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { openExcursionsDueForResend } from '../stores/excursion-store';
 import {
   adoptUnroutedAlerts,
+  alertEntry,
   claimAlerts,
   dropAbandonedAlerts,
   enqueueAlerts,
@@ -130,10 +131,9 @@ export class AlertOutboxWorker {
       for (const d of due) {
         const sensor = sensors.get(d.sensorId);
         if (!sensor) continue;
-        const payload = buildAlert({ status: 'firing', excursion: d.excursion, severity: d.excursion.severity }, sensor.alertContext, this.settings.links);
         const key = d.routers.join('\n');
         const group = groups.get(key) ?? { routers: d.routers, entries: [] };
-        group.entries.push({ orgId: sensor.orgId, excursionId: d.id, payload });
+        group.entries.push(alertEntry({ status: 'firing', excursion: d.excursion, severity: d.excursion.severity }, sensor, this.settings.links));
         groups.set(key, group);
       }
       for (const { routers, entries } of groups.values()) await enqueueAlerts(client, entries, routers);

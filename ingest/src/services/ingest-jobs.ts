@@ -2,12 +2,12 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { COOLING_PROFILES } from '../../../platform/contracts/food-safety-profiles';
 import { withTransaction, type Pool, type PoolClient } from '../../../platform/db/pool';
-import { buildAlert, type AlertLinks } from '../domain/build-alert';
+import type { AlertLinks } from '../domain/build-alert';
 import { CoolingMachine } from '../domain/cooling-machine';
 import { newExcursion } from '../domain/excursion';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { liveExcursionsOf, saveExcursion } from '../stores/excursion-store';
-import { enqueueAlerts, pruneDelivered, type OutboxEntry } from '../stores/outbox-store';
+import { alertEntry, enqueueAlerts, pruneDelivered, type OutboxEntry } from '../stores/outbox-store';
 import { findSensorsById, lockSensors } from '../stores/sensor-store';
 
 export interface IngestJobSettings {
@@ -135,8 +135,7 @@ export class IngestJobs {
       const sensor = sensors.get(row.id)!;
       const ex = newExcursion('SensorOffline', row.since, { state: 'open', openedAt: now });
       await saveExcursion(client, { orgId: sensor.orgId, unitId: sensor.unitId, sensorId: sensor.id }, ex);
-      const payload = buildAlert({ status: 'firing', excursion: ex, severity: 'warning' }, sensor.alertContext, this.settings.links);
-      entries.push({ orgId: sensor.orgId, excursionId: ex.id!, payload });
+      entries.push(alertEntry({ status: 'firing', excursion: ex, severity: 'warning' }, sensor, this.settings.links));
     }
     await enqueueAlerts(client, entries, this.settings.routers);
     return { opened: entries.length };
@@ -171,7 +170,7 @@ export class IngestJobs {
       machine.sweep(now);
       const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
       for (const ex of machine.touched) await saveExcursion(client, owner, ex);
-      for (const event of machine.events) entries.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
+      for (const event of machine.events) entries.push(alertEntry(event, sensor, this.settings.links));
     }
     await enqueueAlerts(client, entries, this.settings.routers);
     return { opened: entries.length };

@@ -4,7 +4,7 @@ import { GroupCommit } from '../../../platform/db/group-commit';
 import { withFoldedTransaction, type FoldedTransaction } from '../../../platform/db/folded-transaction';
 import { isDatabaseUnavailable, isUniqueViolation, type Pool, type PoolClient } from '../../../platform/db/pool';
 import { UnauthorizedError } from '../../../platform/errors/app-error';
-import { buildAlert, type AlertLinks } from '../domain/build-alert';
+import type { AlertLinks } from '../domain/build-alert';
 import { evaluateSensor } from '../domain/evaluate-sensor';
 import { replayWindow } from '../domain/late-readings';
 import type { Reading, ReadingRejection } from '../domain/reading';
@@ -14,7 +14,7 @@ import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { activeDeviceKeyIds, touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
 import { saveExcursion, type LiveExcursions } from '../stores/excursion-store';
 import { beginIngestWrite, commitIngestWrite, readingIdentity, type SensorSeen } from '../stores/ingest-write-store';
-import { enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
+import { alertEntry, enqueueAlerts, type OutboxEntry } from '../stores/outbox-store';
 import { copyReadings, type ReadingRow } from '../stores/reading-store';
 import { loadReplayHistory } from '../stores/replay-store';
 import type { SensorInfo } from '../stores/sensor-store';
@@ -299,9 +299,7 @@ export class ReadingIngestService {
       seen.push({ id: sensorId, evaluatedUntil: evaluation.evaluatedUntil, batteryPct: evaluation.batteryPct });
       const owner = { orgId: sensor.orgId, unitId: sensor.unitId, sensorId };
       for (const ex of evaluation.touched) await saveExcursion(tx.client, owner, ex);
-      for (const event of evaluation.events) {
-        outbox.push({ orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, this.settings.links) });
-      }
+      for (const event of evaluation.events) outbox.push(alertEntry(event, sensor, this.settings.links));
     }
     await enqueueAlerts(tx.client, outbox, this.settings.routers);
     for (const keyId of new Set(requests.map((r) => r.key.id))) {

@@ -1,10 +1,17 @@
 import type { Pool, PoolClient } from '../../../platform/db/pool';
-import type { PostableAlert } from '../domain/build-alert';
+import { buildAlert, type AlertLinks, type PostableAlert } from '../domain/build-alert';
+import type { AlertEvent } from '../domain/excursion';
+import type { SensorInfo } from './sensor-store';
 
 export interface OutboxEntry {
   orgId: string;
   excursionId: string;
   payload: PostableAlert;
+}
+
+/** alertEntry: the outbox entry for an alert event about a sensor's excursion (saved, so it has its id). */
+export function alertEntry(event: AlertEvent, sensor: Pick<SensorInfo, 'orgId' | 'alertContext'>, links: AlertLinks): OutboxEntry {
+  return { orgId: sensor.orgId, excursionId: event.excursion.id!, payload: buildAlert(event, sensor.alertContext, links) };
 }
 
 /**
