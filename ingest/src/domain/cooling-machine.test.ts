@@ -9,14 +9,14 @@ const { at, reading } = minuteClock('2026-06-01T12:00:00Z', 'C1');
 const rule = coolingRule('fda-2022');
 
 /** run evaluates a cooling unit's readings, in one batch or continuing from `from`. */
-function run(readings: [number, number][], from: { live?: Excursion; until?: number } = {}) {
+function run(readings: [number, number][], from: { live?: Excursion; holding?: Excursion; until?: number } = {}) {
   return evaluateSensor({
     unitType: 'cooling',
     thresholds: defaultThresholds('fda-2022', 'cooling'),
     cooling: rule,
     timeZone: 'UTC',
     evaluatedUntil: from.until === undefined ? null : at(from.until),
-    live: from.live ? { CoolingTooSlow: from.live } : {},
+    live: { ...(from.live ? { CoolingTooSlow: from.live } : {}), ...(from.holding ? { TemperatureExcursion: from.holding } : {}) },
     readings: readings.map(([min, c]) => reading(min, c)),
     settings: { doorOpenSeconds: 300, batteryLowPct: 20, batteryClearPct: 25 },
     now: at(10_000),
@@ -93,5 +93,10 @@ describe('two-stage cooling (Food Code 3-501.14)', () => {
     // Never hot: a chiller holding food warms to 9 °C for over its 2-hour delay.
     const r = run([[0, 4], [10, 9], [140, 9]]);
     expect(r.events.map((e) => `${e.excursion.kind}:${e.status}`)).toEqual(['TemperatureExcursion:firing']);
+    // A late hot reading may have been a cooling cycle's start: it is not the holding excursion's peak.
+    const holding = r.touched.find((e) => e.kind === 'TemperatureExcursion')!;
+    const late = run([[60, 62]], { holding, until: 140 });
+    expect(late.touched).toEqual([]);
+    expect(holding.peakC).toBe(9);
   });
 });

@@ -79,7 +79,8 @@ export function evaluateSensor(input: SensorEvaluationInput): SensorEvaluation {
   for (const r of sorted) {
     if (r.recordedAt.getTime() <= lateUntil) {
       late++;
-      temperature.late(r.recordedAt, r.temperatureC);
+      // In a cooling unit a late hot reading may belong to a cooling cycle nobody can now place.
+      if (!cooling) temperature.late(r.recordedAt, r.temperatureC);
       continue;
     }
     evaluatedUntil = r.recordedAt;

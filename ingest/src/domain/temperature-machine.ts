@@ -55,29 +55,37 @@ export class TemperatureMachine {
     const cur = this.live ?? this.start(r, breach.direction, breach.limitC);
     this.observe(cur, r);
     if (breach.severity === 'critical') this.escalate(cur);
-    if (cur.state === 'pending' && r.at.getTime() - cur.breachStartedAt.getTime() >= this.thresholds.delaySeconds * 1000) {
-      cur.state = 'open';
-      cur.openedAt = r.at;
-      this.events.push({ status: 'firing', excursion: cur, severity: cur.severity });
-    }
+    if (cur.state === 'pending' && r.at.getTime() - cur.breachStartedAt.getTime() >= this.thresholds.delaySeconds * 1000) this.open(cur, r.at);
   }
 
   /**
    * late handles a reading older than what was already evaluated, inside the live excursion:
    * it can raise the peak, and a critical one escalates the excursion as it would have in order
-   * (the machine never de-escalates, so nothing evaluated since could have undone it).
+   * (the machine never de-escalates, so nothing evaluated since could have undone it). It never
+   * opens a pending breach: a live pending breach means every reading evaluated since its start
+   * came within its delay, and a late reading is older than those.
    */
   late(at: Date, tempC: number): void {
     const ex = this.live;
     if (!ex || at < ex.breachStartedAt || ex.direction === null) return;
-    if (raisesPeak(ex, tempC)) {
-      ex.peakC = tempC;
-      ex.peakAt = at;
-      this.refreshDisposition(ex);
-      this.touched.add(ex);
-    }
+    this.raisePeak(ex, at, tempC);
     const breach = classify(tempC, this.thresholds);
     if (breach?.severity === 'critical' && breach.direction === ex.direction) this.escalate(ex);
+  }
+
+  private raisePeak(ex: Excursion, at: Date, tempC: number): void {
+    if (!raisesPeak(ex, tempC)) return;
+    ex.peakC = tempC;
+    ex.peakAt = at;
+    this.refreshDisposition(ex);
+    this.touched.add(ex);
+  }
+
+  private open(ex: Excursion, at: Date): void {
+    ex.state = 'open';
+    ex.openedAt = at;
+    this.touched.add(ex);
+    this.events.push({ status: 'firing', excursion: ex, severity: ex.severity });
   }
 
   /** escalate moves a warning excursion to critical: an open one's warning alert resolves and a critical one fires. */
@@ -101,16 +109,12 @@ export class TemperatureMachine {
     ex.breachStartedAt = earlier.breachStartedAt;
     ex.secondsBeyondLimit = Math.max(ex.secondsBeyondLimit, earlier.secondsBeyondLimit);
     ex.degreeMinutes = Math.max(ex.degreeMinutes, earlier.degreeMinutes);
-    if (earlier.peakC !== null && earlier.peakAt !== null) this.late(earlier.peakAt, earlier.peakC);
+    if (earlier.peakC !== null && earlier.peakAt !== null) this.raisePeak(ex, earlier.peakAt, earlier.peakC);
     if (earlier.severity === 'critical') {
       if (ex.state === 'pending') ex.severity = 'critical';
       else this.escalate(ex);
     }
-    if (ex.state === 'pending' && earlier.state === 'open') {
-      ex.state = 'open';
-      ex.openedAt = earlier.openedAt;
-      this.events.push({ status: 'firing', excursion: ex, severity: ex.severity });
-    }
+    if (ex.state === 'pending' && earlier.state === 'open') this.open(ex, earlier.openedAt!);
     this.refreshDisposition(ex);
     this.touched.add(ex);
   }
