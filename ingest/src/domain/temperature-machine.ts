@@ -110,10 +110,7 @@ export class TemperatureMachine {
     ex.secondsBeyondLimit = Math.max(ex.secondsBeyondLimit, earlier.secondsBeyondLimit);
     ex.degreeMinutes = Math.max(ex.degreeMinutes, earlier.degreeMinutes);
     if (earlier.peakC !== null && earlier.peakAt !== null) this.raisePeak(ex, earlier.peakAt, earlier.peakC);
-    if (earlier.severity === 'critical') {
-      if (ex.state === 'pending') ex.severity = 'critical';
-      else this.escalate(ex);
-    }
+    if (earlier.severity === 'critical') this.escalate(ex);
     if (ex.state === 'pending' && earlier.state === 'open') this.open(ex, earlier.openedAt!);
     this.refreshDisposition(ex);
     this.touched.add(ex);
