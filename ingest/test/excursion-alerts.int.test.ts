@@ -226,6 +226,23 @@ it('late readings showing a breach began earlier move the live excursion back, a
   expect(firing.startsAt).toBe(at(40));
 });
 
+it('a firing excursion whose start moves back is sent again at once, with the earlier start', async () => {
+  // The periodic re-send is an hour away: only the backdating can send it again within the test.
+  const org = await createOrg(db.pool, { thresholds: { delay_seconds: 600 } });
+  const s = org.sensors[0];
+  await post(org.key, s, [[0, 4], [40, 8], [50, 8], [55, 8]]);
+  const first = await waitFor(async () => alertsFor(s).find((a) => a.annotations.since === at(40)), 30_000);
+  expect(first.startsAt).toBe(at(50));
+  const before = alertsFor(s).length;
+  // The gateway's older batch arrives last: the unit was already warm from minute 20.
+  await post(org.key, s, [[20, 8], [30, 8]]);
+  const resent = await waitFor(async () => alertsFor(s).slice(before).find((a) => a.annotations.since === at(20)), 30_000);
+  expect(resent.labels).toEqual(first.labels);
+  expect(resent.startsAt).toBe(at(50));
+  const [ex] = await excursions(org.orgId);
+  expect(ex).toMatchObject({ state: 'open', seconds_beyond_limit: 35 * 60 });
+});
+
 it('a cooling unit alerts CoolingTooSlow when cooked food misses the two-hour stage, and resolves once it is cold', async () => {
   // No thresholds row: the organization's jurisdiction profile (FDA Food Code 2022) applies.
   const org = await createOrg(db.pool, { unitType: 'cooling' });

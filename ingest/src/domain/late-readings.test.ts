@@ -171,6 +171,22 @@ describe('replaying late readings', () => {
     expect(open).toMatchObject({ severity: 'critical', breachStartedAt: at(20), peakC: 11 });
   });
 
+  it('sends a firing excursion again at once when its start moves back, with the earlier start', () => {
+    const open = forwardExcursion([reading(40, 8), reading(55, 8), reading(60, 8)]);
+    expect(open).toMatchObject({ state: 'open', severity: 'warning', breachStartedAt: at(40) });
+    const stored: [number, number][] = [[0, 4], [20, 8], [30, 8], [40, 8], [55, 8], [60, 8]];
+    const r = evaluate([reading(20, 8), reading(30, 8)], {
+      evaluatedUntil: at(60),
+      live: { TemperatureExcursion: open },
+      history: history(stored, -100, 60, [onRecord(40, null)]),
+    });
+    expect(r.events.map((e) => `${e.status}:${e.severity}:${e.retrospective === true}`)).toEqual(['firing:warning:false']);
+    expect(r.events[0].excursion).toBe(open);
+    expect(open).toMatchObject({ state: 'open', breachStartedAt: at(20), openedAt: at(55) });
+    // Beyond 5 °C from 20 to 60, as the replay counted.
+    expect(open.secondsBeyondLimit).toBe(40 * 60);
+  });
+
   it('leaves the live excursion alone when the replayed breach runs into an ended one on record', () => {
     const pending: Excursion = { ...evaluate([reading(55, 8), reading(60, 8)], {}).touched[0], id: 'live-1' };
     const stored: [number, number][] = [[0, 4], [15, 8], [25, 9], [40, 8], [55, 8], [60, 8]];

@@ -101,11 +101,14 @@ export class TemperatureMachine {
    * backdate merges a replayed breach that ran on into the live excursion (ADR 0069): the
    * breach began earlier than the live excursion knew, so it starts then, counts the time and
    * degree-minutes beyond the limit from then (the replay saw every reading the live one did),
-   * and opens now if it was still pending though the replay says its delay had passed.
+   * and opens now if it was still pending though the replay says its delay had passed. An
+   * excursion that was already firing is sent again at once, so the router shows the earlier
+   * start and the disposition it leads to now, not at the next periodic re-send.
    */
   backdate(earlier: Excursion): void {
     const ex = this.live;
     if (!ex || ex.direction !== earlier.direction || earlier.breachStartedAt >= ex.breachStartedAt) return;
+    const eventsBefore = this.events.length;
     ex.breachStartedAt = earlier.breachStartedAt;
     ex.secondsBeyondLimit = Math.max(ex.secondsBeyondLimit, earlier.secondsBeyondLimit);
     ex.degreeMinutes = Math.max(ex.degreeMinutes, earlier.degreeMinutes);
@@ -113,6 +116,7 @@ export class TemperatureMachine {
     if (earlier.severity === 'critical') this.escalate(ex);
     if (ex.state === 'pending' && earlier.state === 'open') this.open(ex, earlier.openedAt!);
     this.refreshDisposition(ex);
+    if (ex.state === 'open' && this.events.length === eventsBefore) this.events.push({ status: 'firing', excursion: ex, severity: ex.severity });
     this.touched.add(ex);
   }
 
