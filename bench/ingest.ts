@@ -3,11 +3,15 @@
  *
  *   npm run build && node dist/bench/ingest.js
  *   (env: BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres;
- *         BENCH_BATCHES=100 BENCH_CONCURRENCY=4 BENCH_SENSORS=100 BENCH_RATE=500 BENCH_SECONDS=10
+ *         BENCH_BATCHES=200 BENCH_CONCURRENCY=4,16 BENCH_SENSORS_PER_GATEWAY=25 BENCH_RATE=500 BENCH_SECONDS=10
  *         BENCH_REPLICAS=1: ingest processes; requests go to them in turn, as behind a load balancer)
  *
  * 1. Batches of 1,000 readings over HTTP to `freshtrack ingest` (the production build, its
- *    own process): readings/s and p50/p99 request latency.
+ *    own process): readings/s and p50/p99 request latency, once for each number of gateways
+ *    posting at the same time (BENCH_CONCURRENCY, a list), each covering its own
+ *    BENCH_SENSORS_PER_GATEWAY sensors, so every level sends batches of the same make-up. A
+ *    closed loop of 4 gateways leaves the two cores a quarter idle; a fleet posts from many
+ *    more at once, and only at saturation is a rate a server's throughput.
  * 2. The raw COPY rate of the same rows into the same (emptied) table on the same database, in
  *    text and in binary format; the faster is the physical limit ingest is compared with.
  * 3. Ingest's two write paths alone, one transaction per 1,000 rows: INSERT … SELECT FROM
@@ -41,15 +45,17 @@ import { measureCpu, type CpuSpent } from './cpu-accounting';
 import { openLoop, type OpenLoopResult } from './open-loop-http';
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
 const BATCH = 1000;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const SENSORS = Number(process.env.BENCH_SENSORS ?? 100);
+const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? '4,16').split(',').map(Number);
+const SENSORS_PER_GATEWAY = Number(process.env.BENCH_SENSORS_PER_GATEWAY ?? 25);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const LATE_SENSORS = Number(process.env.BENCH_LATE_SENSORS ?? 20);
 const LATE_REQUESTS = Number(process.env.BENCH_LATE_REQUESTS ?? 200);
+const DAY_MS = 86_400_000;
+const SENSORS = SENSORS_PER_GATEWAY * Math.max(...CONCURRENCY_LEVELS);
 
 interface Row {
   sensorId: string;
@@ -94,16 +100,16 @@ async function seed(pool: Pool): Promise<{ key: string; orgId: string; unitId: s
 }
 
 /**
- * makeRows builds `batches` batches the way gateways send them: each gateway (one per
+ * makeRows builds `batches` batches the way `gateways` gateways send them: each (one per
  * concurrent request stream) covers its own share of the sensors, every sensor reports once
  * a second from startMs, so identities never collide.
  */
-function makeRows(sensors: { id: string; ext: string }[], batches: number, startMs: number): Row[] {
-  const groups = Array.from({ length: CONCURRENCY }, (_, g) => sensors.filter((_, i) => i % CONCURRENCY === g));
-  const rounds = new Array(CONCURRENCY).fill(0);
+function makeRows(sensors: { id: string; ext: string }[], batches: number, gateways: number, startMs: number): Row[] {
+  const groups = Array.from({ length: gateways }, (_, g) => sensors.filter((_, i) => i % gateways === g));
+  const rounds = new Array(gateways).fill(0);
   const rows: Row[] = [];
   for (let b = 0; b < batches; b++) {
-    const g = b % CONCURRENCY;
+    const g = b % gateways;
     const group = groups[g];
     for (let i = 0; i < BATCH; i++) {
       const s = group[i % group.length];
@@ -133,16 +139,16 @@ function requestBodies(rows: Row[]): Batch[] {
   return batches;
 }
 
-/** httpBatches posts the batches over CONCURRENCY request streams. */
-async function httpBatches(urls: string[], key: string, batches: Batch[]): Promise<{ seconds: number; latencies: number[] }> {
+/** httpBatches posts the batches over `streams` concurrent request streams. */
+async function httpBatches(urls: string[], key: string, batches: Batch[], streams: number): Promise<{ seconds: number; latencies: number[] }> {
   // node:http rather than fetch: undici's fetch spent ~4 ms of CPU per batch on this machine,
   // CPU the load generator takes from the two cores the server and PostgreSQL share.
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const agent = new Agent({ keepAlive: true, maxSockets: streams });
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: streams }, async () => {
       while (next < batches.length) {
         const url = urls[next % urls.length];
         const batch = batches[next++];
@@ -386,13 +392,21 @@ async function main(): Promise<void> {
       ),
     );
     const ingestUrls = ports.map((port) => `http://127.0.0.1:${port}`);
-    const rows = makeRows(sensors, BATCHES, Date.now() - 20 * 86_400_000);
-    await httpBatches(ingestUrls, key, requestBodies(makeRows(sensors, 8, Date.now() - 40 * 86_400_000))); // warm-up
-    const bodies = requestBodies(rows);
-    await pool.query('TRUNCATE readings');
+    const fleet = (gateways: number) => sensors.slice(0, gateways * SENSORS_PER_GATEWAY);
+    await httpBatches(ingestUrls, key, requestBodies(makeRows(fleet(4), 8, 4, Date.now() - 40 * DAY_MS)), 4); // warm-up
 
     const parties = { ingest: procs.map((p) => p.pid!), generator: [process.pid] };
-    const { result: http, cpu: httpCpu } = await measureCpu(pool, name, parties, () => httpBatches(ingestUrls, key, bodies));
+    const levels = [];
+    // Each level writes a later stretch of time than the one before, so no reading is late.
+    for (const [k, gateways] of CONCURRENCY_LEVELS.entries()) {
+      const levelRows = makeRows(fleet(gateways), BATCHES, gateways, Date.now() - (20 - k) * DAY_MS);
+      const bodies = requestBodies(levelRows);
+      await pool.query('TRUNCATE readings');
+      const { result, cpu } = await measureCpu(pool, name, parties, () => httpBatches(ingestUrls, key, bodies, gateways));
+      levels.push({ gateways, rows: levelRows, http: result, cpu });
+    }
+    // Every level sends the same number of rows of the same shape; the baselines copy the last level's.
+    const rows = levels[levels.length - 1].rows;
     await pool.query('TRUNCATE readings');
     // The physical limit is whichever COPY format this PostgreSQL takes faster.
     const { result: textSeconds, cpu: textCpu } = await measureCpu(pool, name, {}, () => rawCopy(pool, rows, orgId, unitId, 'text'));
@@ -408,16 +422,18 @@ async function main(): Promise<void> {
     const late = await lateReplays(pool, ingestUrls[0], key, orgId, unitId, sensors, name, parties);
 
     const n = rows.length;
-    const httpRate = n / http.seconds;
     const copyRate = n / Math.min(textSeconds, binarySeconds);
     const lines = [
-      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS} sensors, ${CONCURRENCY} concurrent requests, ${REPLICAS} ingest process${REPLICAS > 1 ? 'es' : ''}); load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
-      `HTTP ingest, batches of ${BATCH}: ${Math.round(httpRate)} readings/s; request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
+      `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS_PER_GATEWAY} sensors per gateway, ${REPLICAS} ingest process${REPLICAS > 1 ? 'es' : ''}); load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
       `raw COPY, same rows, same table: text ${Math.round(n / textSeconds)} rows/s, binary ${Math.round(n / binarySeconds)} rows/s`,
-      `ingest / COPY (the faster format): ${((100 * httpRate) / copyRate).toFixed(0)} %`,
+      ...levels.flatMap(({ gateways, http, cpu }) => [
+        `HTTP ingest, batches of ${BATCH}, ${gateways} gateways posting at once: ${Math.round(n / http.seconds)} readings/s = ${((100 * n) / http.seconds / copyRate).toFixed(0)} % of raw COPY (the faster format); ` +
+          `request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
+        `  CPU per 1,000 readings: ${cpuLine(cpu, n / 1000)}`,
+      ]),
       `write path alone, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / unnestPath.result)} rows/s; binary COPY (ingest's bulk path) ${Math.round(n / copyPath.result)} rows/s`,
       `  PostgreSQL CPU per 1,000 rows on those paths: ${(unnestPath.cpu.postgres / (n / 1000)).toFixed(1)} ms INSERT…unnest, ${(copyPath.cpu.postgres / (n / 1000)).toFixed(1)} ms binary COPY`,
-      `  CPU per 1,000 readings: ${cpuLine(httpCpu, n / 1000)}; raw COPY: PostgreSQL ${(textCpu.postgres / (n / 1000)).toFixed(1)} ms text, ${(binaryCpu.postgres / (n / 1000)).toFixed(1)} ms binary`,
+      `  CPU per 1,000 rows of raw COPY: PostgreSQL ${(textCpu.postgres / (n / 1000)).toFixed(1)} ms text, ${(binaryCpu.postgres / (n / 1000)).toFixed(1)} ms binary`,
       `single-reading requests, open loop at a constant ${RATE} req/s for ${SECONDS} s: ${single.sent} sent, ${single.answered} answered, ${single.non2xx} non-2xx, ${single.errors} errors; latency from when each was due p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms`,
       `  CPU per request: ${cpuLine(singleCpu, single.answered)}`,
       `  GC in ingest meanwhile: ${gcLine(gcBefore, gcAfter)}`,
