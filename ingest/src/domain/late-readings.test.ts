@@ -158,28 +158,27 @@ describe('replaying late readings', () => {
     expect(r.touched.filter((e) => e.kind === 'TemperatureExcursion')).toEqual([pending]);
   });
 
-  it('a backdated live excursion takes the critical tier the replay saw', () => {
+  /** A warning excursion open since minute 40, then late readings at 20 (at `tempAt20`) and 30 showing the breach began at 20. */
+  function backdateOpenExcursion(tempAt20: number) {
     const open = forwardExcursion([reading(40, 8), reading(55, 8), reading(60, 8)]);
     expect(open).toMatchObject({ state: 'open', severity: 'warning', breachStartedAt: at(40) });
-    const stored: [number, number][] = [[0, 4], [20, 11], [30, 8], [40, 8], [55, 8], [60, 8]];
-    const r = evaluate([reading(20, 11), reading(30, 8)], {
+    const stored: [number, number][] = [[0, 4], [20, tempAt20], [30, 8], [40, 8], [55, 8], [60, 8]];
+    const r = evaluate([reading(20, tempAt20), reading(30, 8)], {
       evaluatedUntil: at(60),
       live: { TemperatureExcursion: open },
       history: history(stored, -100, 60, [onRecord(40, null)]),
     });
+    return { open, r };
+  }
+
+  it('a backdated live excursion takes the critical tier the replay saw', () => {
+    const { open, r } = backdateOpenExcursion(11);
     expect(r.events.map((e) => `${e.status}:${e.severity}`)).toEqual(['resolved:warning', 'firing:critical']);
     expect(open).toMatchObject({ severity: 'critical', breachStartedAt: at(20), peakC: 11 });
   });
 
   it('sends a firing excursion again at once when its start moves back, with the earlier start', () => {
-    const open = forwardExcursion([reading(40, 8), reading(55, 8), reading(60, 8)]);
-    expect(open).toMatchObject({ state: 'open', severity: 'warning', breachStartedAt: at(40) });
-    const stored: [number, number][] = [[0, 4], [20, 8], [30, 8], [40, 8], [55, 8], [60, 8]];
-    const r = evaluate([reading(20, 8), reading(30, 8)], {
-      evaluatedUntil: at(60),
-      live: { TemperatureExcursion: open },
-      history: history(stored, -100, 60, [onRecord(40, null)]),
-    });
+    const { open, r } = backdateOpenExcursion(8);
     expect(r.events.map((e) => `${e.status}:${e.severity}:${e.retrospective === true}`)).toEqual(['firing:warning:false']);
     expect(r.events[0].excursion).toBe(open);
     expect(open).toMatchObject({ state: 'open', breachStartedAt: at(20), openedAt: at(55) });
