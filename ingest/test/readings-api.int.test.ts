@@ -154,6 +154,19 @@ describe('exactly once', () => {
     const res = await postReadings(ingest.url, org.key, { readings: [r, r] });
     expect(res.body).toMatchObject({ accepted: 1, duplicates: 1 });
   });
+
+  it('tells repeats from new readings in a batch out of order, wherever the repeat falls', async () => {
+    const at = (minutes: number) => ({ sensor_id: org.sensors[1], recorded_at: iso(base - 3_600_000 + minutes * 60_000), temperature_c: 2 });
+    const readings = [at(2), at(5), at(2), at(1), at(6), at(1), at(5), at(7), at(6)];
+    const res = await postReadings(ingest.url, org.key, { readings });
+    expect(res.body).toMatchObject({ accepted: 5, duplicates: 4 });
+    const stored = await db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id
+        WHERE s.org_id = $1 AND s.external_id = $2 AND r.recorded_at BETWEEN $3 AND $4`,
+      [org.orgId, org.sensors[1], iso(base - 3_600_000), iso(base - 3_600_000 + 7 * 60_000)],
+    );
+    expect(Number(stored.rows[0].n)).toBe(5);
+  });
 });
 
 describe('metrics', () => {

@@ -12,21 +12,27 @@ export class BinaryCopyWriter {
   /** PostgreSQL's epoch, 2000-01-01 UTC, in Unix milliseconds. */
   private static readonly PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 
+  // Written through a DataView: its setters compile to plain stores, where Buffer's
+  // write*BE methods and copy() each cost a call with checks, several per field.
   private buffer: Buffer;
+  private view: DataView;
   private offset = 0;
   /** uuid text → its 16 bytes: the same few sensor, organization and unit ids repeat. */
   private readonly uuids = new Map<string, Buffer>();
 
   constructor(expectedRows: number, bytesPerRow = 128) {
     this.buffer = Buffer.allocUnsafe(19 + expectedRows * bytesPerRow + 2);
-    this.offset = BinaryCopyWriter.SIGNATURE.copy(this.buffer, 0);
-    this.offset = this.buffer.writeInt32BE(0, this.offset); // flags: no OIDs
-    this.offset = this.buffer.writeInt32BE(0, this.offset); // no header extension
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
+    this.buffer.set(BinaryCopyWriter.SIGNATURE, 0);
+    this.view.setInt32(11, 0); // flags: no OIDs
+    this.view.setInt32(15, 0); // no header extension
+    this.offset = 19;
   }
 
   row(fields: number): this {
     this.reserve(2);
-    this.offset = this.buffer.writeInt16BE(fields, this.offset);
+    this.view.setInt16(this.offset, fields);
+    this.offset += 2;
     return this;
   }
 
@@ -38,8 +44,9 @@ export class BinaryCopyWriter {
       this.uuids.set(value, (bytes = Buffer.from(hex, 'hex')));
     }
     this.reserve(20);
-    this.offset = this.buffer.writeInt32BE(16, this.offset);
-    this.offset += bytes.copy(this.buffer, this.offset);
+    this.view.setInt32(this.offset, 16);
+    this.buffer.set(bytes, this.offset + 4);
+    this.offset += 20;
     return this;
   }
 
@@ -48,46 +55,52 @@ export class BinaryCopyWriter {
     const micros = (value.getTime() - BinaryCopyWriter.PG_EPOCH_MS) * 1000; // exact below 2^53
     const high = Math.floor(micros / 0x1_0000_0000);
     this.reserve(12);
-    this.offset = this.buffer.writeInt32BE(8, this.offset);
-    this.offset = this.buffer.writeInt32BE(high, this.offset);
-    this.offset = this.buffer.writeUInt32BE(micros - high * 0x1_0000_0000, this.offset);
+    this.view.setInt32(this.offset, 8);
+    this.view.setInt32(this.offset + 4, high);
+    this.view.setUint32(this.offset + 8, micros - high * 0x1_0000_0000);
+    this.offset += 12;
     return this;
   }
 
   float8(value: number | null): this {
     if (value === null) return this.null();
     this.reserve(12);
-    this.offset = this.buffer.writeInt32BE(8, this.offset);
-    this.offset = this.buffer.writeDoubleBE(value, this.offset);
+    this.view.setInt32(this.offset, 8);
+    this.view.setFloat64(this.offset + 4, value);
+    this.offset += 12;
     return this;
   }
 
   float4(value: number | null): this {
     if (value === null) return this.null();
     this.reserve(8);
-    this.offset = this.buffer.writeInt32BE(4, this.offset);
-    this.offset = this.buffer.writeFloatBE(value, this.offset);
+    this.view.setInt32(this.offset, 4);
+    this.view.setFloat32(this.offset + 4, value);
+    this.offset += 8;
     return this;
   }
 
   bool(value: boolean | null): this {
     if (value === null) return this.null();
     this.reserve(5);
-    this.offset = this.buffer.writeInt32BE(1, this.offset);
-    this.offset = this.buffer.writeUInt8(value ? 1 : 0, this.offset);
+    this.view.setInt32(this.offset, 1);
+    this.view.setUint8(this.offset + 4, value ? 1 : 0);
+    this.offset += 5;
     return this;
   }
 
   /** The finished body, trailer included. */
   finish(): Buffer {
     this.reserve(2);
-    this.offset = this.buffer.writeInt16BE(-1, this.offset);
+    this.view.setInt16(this.offset, -1);
+    this.offset += 2;
     return this.buffer.subarray(0, this.offset);
   }
 
   private null(): this {
     this.reserve(4);
-    this.offset = this.buffer.writeInt32BE(-1, this.offset);
+    this.view.setInt32(this.offset, -1);
+    this.offset += 4;
     return this;
   }
 
@@ -96,5 +109,6 @@ export class BinaryCopyWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + bytes));
     this.buffer.copy(grown, 0, 0, this.offset);
     this.buffer = grown;
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
   }
 }

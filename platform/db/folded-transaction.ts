@@ -17,9 +17,20 @@ function elementText(value: Exclude<SqlValue, null>): string {
  */
 export function sqlLiteral(value: SqlValue | readonly SqlValue[]): string {
   if (value === null) return 'NULL';
-  if (!Array.isArray(value)) return escapeLiteral(elementText(value as Exclude<SqlValue, null>));
+  if (!Array.isArray(value)) return quoted(elementText(value as Exclude<SqlValue, null>));
   const elements = (value as readonly SqlValue[]).map((v) => (v === null ? 'NULL' : `"${elementText(v).replace(/[\\"]/g, '\\$&')}"`));
-  return escapeLiteral(`{${elements.join(',')}}`);
+  return quoted(`{${elements.join(',')}}`);
+}
+
+const NEEDS_ESCAPING = /['\\]/;
+
+/**
+ * quoted: escapeLiteral builds its result a character at a time, and ingest's arrays of ids
+ * and instants run to thousands of characters per transaction; text with neither a quote nor
+ * a backslash (uuids, numbers, timestamps) needs nothing escaped, so it is only wrapped.
+ */
+function quoted(text: string): string {
+  return NEEDS_ESCAPING.test(text) ? escapeLiteral(text) : `'${text}'`;
 }
 
 /**

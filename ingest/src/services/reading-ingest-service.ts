@@ -68,6 +68,32 @@ interface WriteOutcome {
 
 const tracer = trace.getTracer('freshtrack');
 
+/**
+ * TakenInstants: the recorded_at instants (ms) one sensor's readings take in a transaction.
+ * Gateways send a sensor's readings in order, and an instant later than every one before it
+ * cannot repeat any: those go in a plain array of doubles, where a Set would box each one.
+ * Only a reading out of order builds the Set.
+ */
+class TakenInstants {
+  private latest = -Infinity;
+  private readonly inOrder: number[] = [];
+  private all: Set<number> | null = null;
+
+  /** claim takes the instant, or says it is already taken. */
+  claim(at: number): boolean {
+    if (at > this.latest) {
+      this.latest = at;
+      if (this.all) this.all.add(at);
+      else this.inOrder.push(at);
+      return true;
+    }
+    this.all ??= new Set(this.inOrder);
+    if (this.all.has(at)) return false;
+    this.all.add(at);
+    return true;
+  }
+}
+
 /** KeyTouchMemo remembers when each key's last_used_at was last written by this process. */
 class KeyTouchMemo {
   private readonly touched = new Map<string, number>();
@@ -193,7 +219,7 @@ export class ReadingIngestService {
     const outcomes: WriteOutcome[] = requests.map(() => ({ accepted: 0, duplicates: 0, acceptedReadings: [], unknown: [], keyRevoked: false }));
     const rows: StoredRow[] = [];
     // Instants already taken per sensor id: a reading's identity is (sensor, recorded_at).
-    const taken = new Map<string, Set<number>>();
+    const taken = new Map<string, TakenInstants>();
     for (let i = 0; i < requests.length; i++) {
       const req = requests[i];
       const outcome = outcomes[i];
@@ -206,13 +232,11 @@ export class ReadingIngestService {
           continue;
         }
         let instants = taken.get(sensor.id);
-        if (!instants) taken.set(sensor.id, (instants = new Set()));
-        const at = reading.recordedAt.getTime();
-        if (instants.has(at)) {
+        if (!instants) taken.set(sensor.id, (instants = new TakenInstants()));
+        if (!instants.claim(reading.recordedAt.getTime())) {
           outcome.duplicates++;
           continue;
         }
-        instants.add(at);
         rows.push({ sensor, reading, request: i });
       }
     }
