@@ -11,7 +11,8 @@
  *    posting at the same time (BENCH_CONCURRENCY, a list), each covering its own
  *    BENCH_SENSORS_PER_GATEWAY sensors, so every level sends batches of the same make-up. A
  *    closed loop of 4 gateways leaves the two cores a quarter idle; a fleet posts from many
- *    more at once, and only at saturation is a rate a server's throughput.
+ *    more at once, and only at saturation is a rate a server's throughput. Each level is also
+ *    compared with binary COPYs of its own rows taken just before and just after it.
  * 2. The raw COPY rate of the same rows into the same (emptied) table on the same database, in
  *    text and in binary format; the faster is the physical limit ingest is compared with.
  * 3. Ingest's two write paths alone, one transaction per 1,000 rows: INSERT … SELECT FROM
@@ -204,6 +205,19 @@ async function rawCopy(pool: Pool, rows: Row[], orgId: string, unitId: string, f
   } finally {
     client.release();
   }
+}
+
+/**
+ * emptyCopy: the seconds one binary COPY of `rows` takes into the emptied table, left empty
+ * again. Each batch level is bracketed by two, because the shared machine's speed drifts by
+ * tens of percent within minutes: a ratio to a COPY taken seconds away holds still where one
+ * to a COPY taken minutes away does not.
+ */
+async function emptyCopy(pool: Pool, rows: Row[], orgId: string, unitId: string): Promise<number> {
+  await pool.query('TRUNCATE readings');
+  const seconds = await rawCopy(pool, rows, orgId, unitId, 'binary');
+  await pool.query('TRUNCATE readings');
+  return seconds;
 }
 
 /**
@@ -401,9 +415,12 @@ async function main(): Promise<void> {
     for (const [k, gateways] of CONCURRENCY_LEVELS.entries()) {
       const levelRows = makeRows(fleet(gateways), BATCHES, gateways, Date.now() - (20 - k) * DAY_MS);
       const bodies = requestBodies(levelRows);
-      await pool.query('TRUNCATE readings');
+      const copyBefore = await emptyCopy(pool, levelRows, orgId, unitId);
+      const gcBefore = await gcTotals(ingestUrls);
       const { result, cpu } = await measureCpu(pool, name, parties, () => httpBatches(ingestUrls, key, bodies, gateways));
-      levels.push({ gateways, rows: levelRows, http: result, cpu });
+      const gc = gcLine(gcBefore, await gcTotals(ingestUrls));
+      const copyAfter = await emptyCopy(pool, levelRows, orgId, unitId);
+      levels.push({ gateways, rows: levelRows, http: result, cpu, gc, copyRates: [copyBefore, copyAfter].map((seconds) => levelRows.length / seconds) });
     }
     // Every level sends the same number of rows of the same shape; the baselines copy the last level's.
     const rows = levels[levels.length - 1].rows;
@@ -426,10 +443,12 @@ async function main(): Promise<void> {
     const lines = [
       `rows: ${n} (${BATCHES} batches of ${BATCH}, ${SENSORS_PER_GATEWAY} sensors per gateway, ${REPLICAS} ingest process${REPLICAS > 1 ? 'es' : ''}); load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
       `raw COPY, same rows, same table: text ${Math.round(n / textSeconds)} rows/s, binary ${Math.round(n / binarySeconds)} rows/s`,
-      ...levels.flatMap(({ gateways, http, cpu }) => [
+      ...levels.flatMap(({ gateways, http, cpu, gc, copyRates }) => [
         `HTTP ingest, batches of ${BATCH}, ${gateways} gateways posting at once: ${Math.round(n / http.seconds)} readings/s = ${((100 * n) / http.seconds / copyRate).toFixed(0)} % of raw COPY (the faster format); ` +
           `request latency p50 ${pct(http.latencies, 50).toFixed(1)} ms, p99 ${pct(http.latencies, 99).toFixed(1)} ms`,
+        `  = ${((100 * n) / http.seconds / ((copyRates[0] + copyRates[1]) / 2)).toFixed(0)} % of binary COPY of its rows just before and after (${copyRates.map(Math.round).join(' and ')} rows/s)`,
         `  CPU per 1,000 readings: ${cpuLine(cpu, n / 1000)}`,
+        `  GC in ingest meanwhile: ${gc}`,
       ]),
       `write path alone, 1 transaction per ${BATCH} rows: INSERT…unnest ON CONFLICT ${Math.round(n / unnestPath.result)} rows/s; binary COPY (ingest's bulk path) ${Math.round(n / copyPath.result)} rows/s`,
       `  PostgreSQL CPU per 1,000 rows on those paths: ${(unnestPath.cpu.postgres / (n / 1000)).toFixed(1)} ms INSERT…unnest, ${(copyPath.cpu.postgres / (n / 1000)).toFixed(1)} ms binary COPY`,
