@@ -210,8 +210,9 @@ async function rawCopy(pool: Pool, rows: Row[], orgId: string, unitId: string, f
 /**
  * emptyCopy: the seconds one binary COPY of `rows` takes into the emptied table, left empty
  * again. Each batch level is bracketed by two, because the shared machine's speed drifts by
- * tens of percent within minutes: a ratio to a COPY taken seconds away holds still where one
- * to a COPY taken minutes away does not.
+ * tens of percent within minutes, and a level is better compared with COPYs taken seconds
+ * from it than with one taken minutes later (two COPYs seconds apart can still differ by a
+ * quarter: both are printed).
  */
 async function emptyCopy(pool: Pool, rows: Row[], orgId: string, unitId: string): Promise<number> {
   await pool.query('TRUNCATE readings');

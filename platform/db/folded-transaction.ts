@@ -12,8 +12,8 @@ function elementText(value: Exclude<SqlValue, null>): string {
 
 /**
  * sqlLiteral renders a value, or an array of values, as a PostgreSQL string literal (an
- * array as the text of an array literal, every element quoted, NULL as NULL), quoted by
- * node-postgres's escapeLiteral. Cast it in the statement (`${sqlLiteral(ids)}::uuid[]`).
+ * array as the text of an array literal, every element quoted, NULL as NULL), quoted as
+ * node-postgres's escapeLiteral quotes. Cast it in the statement (`${sqlLiteral(ids)}::uuid[]`).
  */
 export function sqlLiteral(value: SqlValue | readonly SqlValue[]): string {
   if (value === null) return 'NULL';
