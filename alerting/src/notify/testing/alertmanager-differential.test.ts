@@ -120,7 +120,7 @@ receivers:
   - api_url: ${http.url}/slack/custom
     send_resolved: true
     channel: '#ops-{{ .CommonLabels.site }}'
-    text: '{{ template "edge.cases" . }}'
+    text: '{{ template "edge.cases" . }}{{ template "edge.title" . }}'
     title: '{{ range .Alerts }}{{ .Annotations.summary }} {{ end }}'
     color: '{{ if eq .Status "firing" }}#ff0000{{ else }}#00ff00{{ end }}'
     short_fields: true
