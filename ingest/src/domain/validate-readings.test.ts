@@ -36,6 +36,7 @@ describe('validateReadings', () => {
     [{ ...ok, sensor_id: '' }, 'sensor_id'],
     [{ ...ok, recorded_at: '2026-06-01 11:00' }, 'recorded_at'],
     [{ ...ok, recorded_at: '2026-06-01T11:59:00' }, 'recorded_at'],
+    [{ ...ok, recorded_at: '2026-04-31T11:59:00Z' }, 'recorded_at'],
     [{ ...ok, recorded_at: '2026-06-01T12:06:00Z' }, 'recorded_at'],
     [{ ...ok, recorded_at: '2023-01-01T00:00:00Z' }, 'recorded_at'],
     [{ ...ok, temperature_c: 'cold' }, 'temperature_c'],

@@ -1,4 +1,5 @@
 import type { Reading, ReadingRejection } from './reading';
+import { RFC3339, rfc3339Millis } from './rfc3339';
 import { fahrenheitToCelsius } from './temperature';
 
 /** Limits a batch is validated against (from the ingest config). */
@@ -17,8 +18,6 @@ export const PHYSICAL_RANGES = {
   humidity_pct: { min: 0, max: 100 },
   battery_pct: { min: 0, max: 100 },
 } as const;
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export interface BatchShapeError {
   status: 400 | 413;
@@ -106,8 +105,7 @@ export function validateReading(
 
   const stamp = item.recorded_at;
   if (typeof stamp !== 'string' || !RFC3339.test(stamp)) return rejected(index, { field: 'recorded_at', reason: 'must be an RFC 3339 timestamp with a time zone' });
-  const recordedAt = new Date(stamp);
-  const at = recordedAt.getTime();
+  const at = rfc3339Millis(stamp);
   if (Number.isNaN(at)) return rejected(index, { field: 'recorded_at', reason: 'is not a valid date' });
   if (at > now.getTime() + limits.maxFutureSkewSeconds * 1000) {
     return rejected(index, { field: 'recorded_at', reason: `is more than ${limits.maxFutureSkewSeconds} s ahead of the server clock` });
@@ -123,7 +121,7 @@ export function validateReading(
   const door = item.door_open;
   if (door !== undefined && door !== null && typeof door !== 'boolean') return rejected(index, { field: 'door_open', reason: 'must be true or false' });
 
-  return { reading: { sensorId, recordedAt, temperatureC, humidityPct, batteryPct, doorOpen: typeof door === 'boolean' ? door : null } };
+  return { reading: { sensorId, recordedAt: new Date(at), temperatureC, humidityPct, batteryPct, doorOpen: typeof door === 'boolean' ? door : null } };
 }
 
 /** validateReadings validates every item; one bad reading never spoils the others. */
