@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { hashDeviceKey, isWellFormedDeviceKey } from '../../../platform/contracts/device-key';
 import { AppError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../../platform/errors/app-error';
 import type { Pool } from '../../../platform/db/pool';
-import { extractReadings } from '../domain/validate-readings';
+import { extractReadings, type ValidatedBatch } from '../domain/validate-readings';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { DeviceKeyCache } from '../services/device-key-cache';
 import type { ReadingIngestService } from '../services/reading-ingest-service';
@@ -25,6 +25,29 @@ export interface ReadingsRouteOptions {
 }
 
 type Locals = { deviceKey: DeviceKeyRecord };
+
+interface TakenReadings {
+  batch: ValidatedBatch;
+  /** Readings in the request, valid or not. */
+  count: number;
+}
+
+/**
+ * takeReadings validates the request's readings and lets go of its parsed body, which nothing
+ * needs past validation. Held by the request, or by the route's async function (V8 keeps a
+ * suspended function's locals alive), a batch of parsed readings would live through the wait
+ * for a shared write transaction and be copied by every scavenge meanwhile. So the body is
+ * read here, in a plain function, and only the validated batch goes on.
+ */
+function takeReadings(req: Request, orgSlug: string, maxBatch: number, validate: (items: unknown[]) => ValidatedBatch): TakenReadings {
+  const body = req.body as unknown;
+  req.body = undefined;
+  const declaredOrg = body && typeof body === 'object' ? (body as Record<string, unknown>).org : undefined;
+  if (declaredOrg !== undefined && declaredOrg !== orgSlug) throw new ForbiddenError('org: this device key may not write to that organization');
+  const items = extractReadings(body, { maxBatch });
+  if (!Array.isArray(items)) throw new AppError(items.status, `${items.field}: ${items.reason}`, { field: items.field, reason: items.reason });
+  return { batch: validate(items), count: items.length };
+}
 
 /**
  * readingsRouter serves POST /v1/readings. Order matters: authenticate (401 before anything
@@ -85,23 +108,21 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
     express.json({ limit: opts.maxBodyBytes, strict: false }),
     async (req: Request, res: Response, next: NextFunction) => {
       const started = process.hrtime.bigint();
+      const receivedAt = new Date();
       const { deviceKey } = res.locals as Locals;
       const { requestId } = req; // set, validated and echoed by the request logger
       let outcome = 'error';
       try {
-        const body = req.body as unknown;
-        const declaredOrg = body && typeof body === 'object' ? (body as Record<string, unknown>).org : undefined;
-        if (declaredOrg !== undefined && declaredOrg !== deviceKey.orgSlug) {
-          outcome = 'forbidden';
-          throw new ForbiddenError('org: this device key may not write to that organization');
-        }
-        const items = extractReadings(body, { maxBatch: opts.maxBatch });
-        if (!Array.isArray(items)) {
-          outcome = 'invalid';
-          throw new AppError(items.status, `${items.field}: ${items.reason}`, { field: items.field, reason: items.reason });
-        }
+        let taken: TakenReadings;
         try {
-          await readingBudget.consume(deviceKey.id, items.length);
+          taken = takeReadings(req, deviceKey.orgSlug, opts.maxBatch, (items) => opts.service.validate(items, receivedAt));
+        } catch (err) {
+          outcome = err instanceof ForbiddenError ? 'forbidden' : 'invalid';
+          throw err;
+        }
+        const { batch, count } = taken;
+        try {
+          await readingBudget.consume(deviceKey.id, count);
         } catch (refused) {
           if (!(refused instanceof RateLimiterRes)) throw refused;
           outcome = 'rate_limited';
@@ -111,9 +132,9 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
             Math.max(1, Math.ceil(refused.msBeforeNext / 1000)),
           );
         }
-        opts.metrics.batchSize.observe(items.length);
-        const result = await opts.service.ingest(deviceKey, items, new Date(), requestId);
-        const log = { org: deviceKey.orgSlug, requestId, readings: items.length, ...result, rejected: result.rejected.length };
+        opts.metrics.batchSize.observe(count);
+        const result = await opts.service.storeValidated(deviceKey, batch, receivedAt, requestId);
+        const log = { org: deviceKey.orgSlug, requestId, readings: count, ...result, rejected: result.rejected.length };
         if (result.accepted + result.duplicates === 0) {
           outcome = 'invalid';
           opts.logger.info(log, 'readings rejected');

@@ -9,7 +9,7 @@ import { evaluateSensor } from '../domain/evaluate-sensor';
 import { replayWindow } from '../domain/late-readings';
 import type { Reading, ReadingRejection } from '../domain/reading';
 import type { SensorRuleSettings } from '../domain/sensor-rules';
-import { validateReadings, type ReadingLimits } from '../domain/validate-readings';
+import { validateReadings, type ReadingLimits, type ValidatedBatch } from '../domain/validate-readings';
 import type { IngestMetrics } from '../metrics/ingest-metrics';
 import { activeDeviceKeyIds, touchDeviceKey, type DeviceKeyRecord } from '../stores/device-key-store';
 import { saveExcursion, type LiveExcursions } from '../stores/excursion-store';
@@ -143,14 +143,29 @@ export class ReadingIngestService {
     });
   }
 
-  async ingest(key: DeviceKeyRecord, items: unknown[], receivedAt: Date, requestId: string): Promise<IngestResult> {
-    const { valid, rejected } = tracer.startActiveSpan('ingest.validate', (span) => {
+  /** ingest validates a request's readings and stores the valid ones: validate, then storeValidated. */
+  ingest(key: DeviceKeyRecord, items: unknown[], receivedAt: Date, requestId: string): Promise<IngestResult> {
+    return this.storeValidated(key, this.validate(items, receivedAt), receivedAt, requestId);
+  }
+
+  /** validate checks every reading of a request against the limits, without I/O. */
+  validate(items: unknown[], receivedAt: Date): ValidatedBatch {
+    return tracer.startActiveSpan('ingest.validate', (span) => {
       try {
         return validateReadings(items, receivedAt, this.settings.limits);
       } finally {
         span.end();
       }
     });
+  }
+
+  /**
+   * storeValidated stores a request's valid readings and answers with their counts. It takes
+   * the validated batch, not the parsed body: an async function keeps every local and argument
+   * alive while it waits, and a thousand parsed readings held through the wait for a shared
+   * transaction are copied by every scavenge meanwhile.
+   */
+  async storeValidated(key: DeviceKeyRecord, { valid, rejected }: ValidatedBatch, receivedAt: Date, requestId: string): Promise<IngestResult> {
     let accepted = 0;
     let duplicates = 0;
     if (valid.length > 0) {
