@@ -57,7 +57,8 @@ describe('ingest_begin_write sensor lookup', () => {
     ['after ANALYZE', true],
   ])('reads at most one index entry per sensor named per statement, %s', async (_, analyzed) => {
     if (analyzed) await db.pool.query('ANALYZE sensors');
-    // A new connection plans the function afresh, against the statistics as they are now.
+    // A connection plans the function at its first call, against the statistics as they are
+    // then; the one released below is destroyed, so each case plans afresh.
     const client = await db.pool.connect();
     try {
       const named = externalIds.slice(0, NAMED);

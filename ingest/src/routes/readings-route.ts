@@ -117,7 +117,7 @@ export function readingsRouter(opts: ReadingsRouteOptions): Router {
         try {
           taken = takeReadings(req, deviceKey.orgSlug, opts.maxBatch, (items) => opts.service.validate(items, receivedAt));
         } catch (err) {
-          outcome = err instanceof ForbiddenError ? 'forbidden' : 'invalid';
+          outcome = err instanceof ForbiddenError ? 'forbidden' : err instanceof AppError ? 'invalid' : 'error';
           throw err;
         }
         const { batch, count } = taken;
