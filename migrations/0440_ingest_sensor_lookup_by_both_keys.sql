@@ -1,5 +1,5 @@
 -- ingest_begin_write looks each sensor up by both columns of sensors (org_id, external_id), and
--- no longer by org_id alone (issue 3).
+-- no longer by org_id alone; and once per call, not twice (issue 3).
 --
 -- Before, the device key's organization came from a join beside the lookup. Before sensors had
 -- statistics (a new database, or an organization whose sensors were all just provisioned), the
@@ -11,7 +11,10 @@
 --
 -- Here each (key, external id) pair gets its organization first, in a DISTINCT subquery the
 -- planner cannot flatten. Both columns of the index then come from that one relation, and the
--- index is probed with both, whatever the statistics say.
+-- index is probed with both, whatever the statistics say. The locking statement keeps what it
+-- resolved (the rows it locked, as they are once locked), and the statement that reads the
+-- state under the locks starts from that instead of resolving the pairs again.
+
 CREATE OR REPLACE FUNCTION ingest_begin_write(
   p_key_ids uuid[], p_external_ids text[],
   p_recorded_at timestamptz[], p_temperature_c float8[], p_humidity_pct real[], p_battery_pct real[], p_door_open boolean[]
@@ -27,19 +30,16 @@ LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
+DECLARE
+  v_key_ids uuid[];
+  v_external_ids text[];
+  v_sensor_ids uuid[];
+  v_org_ids uuid[];
+  v_unit_ids uuid[];
 BEGIN
-  PERFORM 1
+  SELECT array_agg(l.key_id), array_agg(l.external_id), array_agg(l.sensor_id), array_agg(l.org_id), array_agg(l.unit_id)
+  INTO v_key_ids, v_external_ids, v_sensor_ids, v_org_ids, v_unit_ids
   FROM (
-    SELECT DISTINCT w.key_id, w.external_id, k.org_id
-    FROM unnest(p_key_ids, p_external_ids) AS w(key_id, external_id)
-    JOIN device_keys k ON k.id = w.key_id AND (k.revoked_at IS NULL OR k.revoked_at > now())
-  ) n
-  JOIN sensors s ON s.org_id = n.org_id AND s.external_id = n.external_id
-  ORDER BY s.id
-  FOR UPDATE OF s;
-
-  RETURN QUERY
-  WITH resolved AS (
     SELECT n.key_id, n.external_id, s.id AS sensor_id, s.org_id, s.unit_id
     FROM (
       SELECT DISTINCT w.key_id, w.external_id, k.org_id
@@ -47,6 +47,13 @@ BEGIN
       JOIN device_keys k ON k.id = w.key_id AND (k.revoked_at IS NULL OR k.revoked_at > now())
     ) n
     JOIN sensors s ON s.org_id = n.org_id AND s.external_id = n.external_id
+    ORDER BY s.id
+    FOR UPDATE OF s
+  ) l;
+
+  RETURN QUERY
+  WITH resolved AS (
+    SELECT * FROM unnest(v_key_ids, v_external_ids, v_sensor_ids, v_org_ids, v_unit_ids) AS v(key_id, external_id, sensor_id, org_id, unit_id)
   ), stored AS (
     INSERT INTO readings (sensor_id, recorded_at, org_id, unit_id, temperature_c, humidity_pct, battery_pct, door_open)
     SELECT v.sensor_id, r.recorded_at, v.org_id, v.unit_id, r.temperature_c, r.humidity_pct, r.battery_pct, r.door_open
