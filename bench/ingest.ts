@@ -3,7 +3,7 @@
  *
  *   npm run build && node dist/bench/ingest.js
  *   (env: BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres;
- *         BENCH_BATCHES=200 BENCH_CONCURRENCY=4,16 BENCH_SENSORS_PER_GATEWAY=25 BENCH_RATE=500 BENCH_SECONDS=10
+ *         BENCH_BATCHES=600 BENCH_CONCURRENCY=4,16 BENCH_SENSORS_PER_GATEWAY=25 BENCH_RATE=500 BENCH_SECONDS=10
  *         BENCH_REPLICAS=1: ingest processes; requests go to them in turn, as behind a load balancer)
  *
  * 1. Batches of 1,000 readings over HTTP to `freshtrack ingest` (the production build, its
@@ -46,7 +46,7 @@ import { measureCpu, type CpuSpent } from './cpu-accounting';
 import { openLoop, type OpenLoopResult } from './open-loop-http';
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 600);
 const BATCH = 1000;
 const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? '4,16').split(',').map(Number);
 const SENSORS_PER_GATEWAY = Number(process.env.BENCH_SENSORS_PER_GATEWAY ?? 25);
