@@ -1,3 +1,5 @@
+import { daysInMonth } from '../../../platform/time/calendar';
+
 /** RFC 3339 date-time with a mandatory offset; fractional seconds of any length. */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -9,11 +11,6 @@ function digits(text: string, at: number, count: number): number {
   let n = 0;
   for (let i = at; i < at + count; i++) n = n * 10 + text.charCodeAt(i) - ZERO;
   return n;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

@@ -4,6 +4,7 @@
  * last layout it tried for those it refuses (Alertmanager echoes it in its 400 bodies).
  */
 import type { TimeForm } from '../../types/go-time';
+import { daysInMonth } from '../../../../platform/time/calendar';
 
 /** A parsed instant (to the millisecond) and how it was written: Alertmanager prints it back so. */
 export interface GoTime extends TimeForm {
@@ -88,10 +89,6 @@ function parseNanoseconds(value: string, nbytes: number): { ns?: number; range?:
   if (n < 0) return { range: 'fractional second' };
   return { ns: n * 10 ** (10 - Math.min(nbytes, 10)) };
 }
-
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-const daysIn = (month: number, year: number) => (month === 2 && isLeap(year) ? 29 : DAYS[month - 1]);
 
 /** parseLayout is time.Parse(layout, value) for the tokens of one strfmt layout. */
 function parseLayout(input: string, layout: string, tokens: Token[]): GoTime {
@@ -211,7 +208,7 @@ function parseLayout(input: string, layout: string, tokens: Token[]): GoTime {
     if (!ok) throw fail(token, value);
   }
   if (value.length > 0) throw new GoTimeParseError(`parsing time ${goQuote(input)}: extra text: ${goQuote(value)}`);
-  if (day < 1 || day > daysIn(month, year)) throw outOfRange('day');
+  if (day < 1 || day > daysInMonth(year, month)) throw outOfRange('day');
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(hour, minute, second, Math.floor(ns / 1e6));
@@ -231,7 +228,7 @@ const subMsNanos = (digits: string | undefined) => (digits && digits.length > 3 
 export function parseStrfmtDateTime(value: string): GoTime {
   if (value === '') return { ms: GO_ZERO_MS, offsetMinutes: 0, subMsNanos: 0 };
   const plain = PLAIN_RFC3339.exec(value);
-  if (plain && Number(plain[2]) >= 1 && Number(plain[2]) <= 12 && Number(plain[3]) >= 1 && Number(plain[3]) <= daysIn(Number(plain[2]), Number(plain[1])) && Number(plain[4]) < 24 && Number(plain[5]) < 60 && Number(plain[6]) < 60 && Number(plain[1]) >= 100) {
+  if (plain && Number(plain[2]) >= 1 && Number(plain[2]) <= 12 && Number(plain[3]) >= 1 && Number(plain[3]) <= daysInMonth(Number(plain[1]), Number(plain[2])) && Number(plain[4]) < 24 && Number(plain[5]) < 60 && Number(plain[6]) < 60 && Number(plain[1]) >= 100) {
     const ms = Date.parse(value);
     const offsetMinutes = plain[8] ? (plain[8] === '-' ? -1 : 1) * (Number(plain[9]) * 60 + Number(plain[10])) : 0;
     if (!Number.isNaN(ms) && Number(plain[9] ?? 0) <= 23 && Number(plain[10] ?? 0) <= 59) return { ms, offsetMinutes, subMsNanos: subMsNanos(plain[7]) };
