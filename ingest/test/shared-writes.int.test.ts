@@ -28,6 +28,11 @@ afterAll(async () => {
 
 const keyOf = (o: OrgFixture): DeviceKeyRecord => ({ id: o.keyId, orgId: o.orgId, orgSlug: o.slug, revoked: false });
 
+/** ingest: what the readings route does with a request's items, validate and then store. */
+function ingest(svc: ReadingIngestService, key: DeviceKeyRecord, items: unknown[], receivedAt: Date, requestId: string) {
+  return svc.storeValidated(key, svc.validate(items, receivedAt), receivedAt, requestId);
+}
+
 function service() {
   const registry = createMetricsRegistry();
   const metrics = new IngestMetrics(registry, () => fleetSnapshot(db.pool, 20, []));
@@ -55,10 +60,10 @@ describe('shared write transactions', () => {
     const shared = { sensor_id: a.sensors[1], recorded_at: iso(base + 5000), temperature_c: 3 };
     // All submitted in one tick: the first runs alone, the other three share the next transaction.
     const results = await Promise.all([
-      svc.ingest(keyOf(a), [{ sensor_id: a.sensors[0], recorded_at: iso(base), temperature_c: 3 }], now, 'r1'),
-      svc.ingest(keyOf(a), [shared, { sensor_id: a.sensors[0], recorded_at: iso(base + 1000), temperature_c: 12 }], now, 'r2'),
-      svc.ingest(keyOf(b), [{ sensor_id: b.sensors[0], recorded_at: iso(base), temperature_c: 4 }, { sensor_id: a.sensors[0], recorded_at: iso(base + 2000), temperature_c: 3 }], now, 'r3'),
-      svc.ingest(keyOf(a), [shared], now, 'r4'),
+      ingest(svc, keyOf(a), [{ sensor_id: a.sensors[0], recorded_at: iso(base), temperature_c: 3 }], now, 'r1'),
+      ingest(svc, keyOf(a), [shared, { sensor_id: a.sensors[0], recorded_at: iso(base + 1000), temperature_c: 12 }], now, 'r2'),
+      ingest(svc, keyOf(b), [{ sensor_id: b.sensors[0], recorded_at: iso(base), temperature_c: 4 }, { sensor_id: a.sensors[0], recorded_at: iso(base + 2000), temperature_c: 3 }], now, 'r3'),
+      ingest(svc, keyOf(a), [shared], now, 'r4'),
     ]);
     expect(results).toEqual([
       { accepted: 1, duplicates: 0, rejected: [] },
@@ -132,7 +137,7 @@ describe('shared write transactions', () => {
       ).rows;
     const now = new Date();
     // One write transaction, two sensors: s1's newest reading carries no battery, so the older one's counts.
-    await svc.ingest(
+    await ingest(svc, 
       keyOf(c),
       [
         { sensor_id: s1, recorded_at: iso(base + 2000), temperature_c: 3 },
@@ -147,8 +152,8 @@ describe('shared write transactions', () => {
       { external_id: s2, last_seen_at: new Date(base + 500), last_battery_pct: 55, received: true },
     ]);
     // A late reading for s1 (older than its newest) and a newer one without battery for s2.
-    await svc.ingest(keyOf(c), [{ sensor_id: s1, recorded_at: iso(base), temperature_c: 3, battery_pct: 10 }], now, 'seen-2');
-    await svc.ingest(keyOf(c), [{ sensor_id: s2, recorded_at: iso(base + 9000), temperature_c: 3 }], now, 'seen-3');
+    await ingest(svc, keyOf(c), [{ sensor_id: s1, recorded_at: iso(base), temperature_c: 3, battery_pct: 10 }], now, 'seen-2');
+    await ingest(svc, keyOf(c), [{ sensor_id: s2, recorded_at: iso(base + 9000), temperature_c: 3 }], now, 'seen-3');
     const after = await state();
     expect(after[0]).toEqual({ external_id: s1, last_seen_at: new Date(base + 2000), last_battery_pct: 80, received: true });
     expect(after[1]).toEqual({ external_id: s2, last_seen_at: new Date(base + 9000), last_battery_pct: 55, received: true });

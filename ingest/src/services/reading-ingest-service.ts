@@ -143,11 +143,6 @@ export class ReadingIngestService {
     });
   }
 
-  /** ingest validates a request's readings and stores the valid ones: validate, then storeValidated. */
-  ingest(key: DeviceKeyRecord, items: unknown[], receivedAt: Date, requestId: string): Promise<IngestResult> {
-    return this.storeValidated(key, this.validate(items, receivedAt), receivedAt, requestId);
-  }
-
   /** validate checks every reading of a request against the limits, without I/O. */
   validate(items: unknown[], receivedAt: Date): ValidatedBatch {
     return tracer.startActiveSpan('ingest.validate', (span) => {
