@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/helpers/pos
 import { SendClaims, type NotifyKey } from '../ha/send-claims';
 import type { Clock } from '../types/clock';
 import { ackRouter } from './ack-router';
+import { lockGroupAcks } from './ack-store';
 import type { EscalationPolicy } from './domain/escalation-policy';
 import { Escalator } from './escalator';
 
@@ -162,6 +163,35 @@ describe('acknowledgement and escalation', () => {
       await e.delivered(resolved, chain, alerts, {}, ['y']);
       clock.set(MIN);
       await e.delivered(resolved, chain, alerts, {}, []);
+      clock.set(30 * MIN);
+      expect(await e.tick()).toBe(0);
+      expect(sent).toEqual([]);
+    });
+
+    it('an ack that lands while the first notification opens the escalation still stops it', async () => {
+      const clock = manualClock(t0);
+      const sent: string[] = [];
+      const e = escalator(clock, sent);
+      const key = { receiver: 'kitchen', integration: 'webhook[0]', groupKey: '{}:{alertname="AckedMeanwhile"}' };
+      await notified(key, ['m'], t0);
+      // An ack under way, as AckStore.acknowledge runs it: the group's ack lock taken, its row not yet committed.
+      const acking = await db.pool.connect();
+      try {
+        await acking.query('BEGIN');
+        await lockGroupAcks(acking, key.groupKey);
+        let opened = false;
+        const opening = e.delivered(key.groupKey, chain, alerts, {}, ['m']).then(() => (opened = true));
+        await new Promise((r) => setTimeout(r, 300));
+        expect(opened).toBe(false);
+        await acking.query(`INSERT INTO router_group_acks (group_key, acknowledged_by, comment, firing_fingerprints) VALUES ($1, 'lead@example.com', '', $2)`, [
+          key.groupKey,
+          ['m'],
+        ]);
+        await acking.query('COMMIT');
+        await opening;
+      } finally {
+        acking.release();
+      }
       clock.set(30 * MIN);
       expect(await e.tick()).toBe(0);
       expect(sent).toEqual([]);

@@ -32,6 +32,17 @@ async function notifiedFiring(q: Queryable, groupKey: string): Promise<string[] 
   return r.rows[0].n === '0' ? null : (r.rows[0].firing ?? []);
 }
 
+/**
+ * lockGroupAcks takes, for the rest of the transaction, the lock that orders a group's acks and
+ * the opening of its escalation (Escalator.delivered). Without it an ack could land while the
+ * group's first notification was opening the escalation: the ack's close found no row (not yet
+ * committed), the opening had not seen the ack (its snapshot was older), and the acknowledged
+ * group escalated all the same.
+ */
+export async function lockGroupAcks(q: Queryable, groupKey: string): Promise<void> {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtextextended('router_group_ack:' || $1, 0))`, [groupKey]);
+}
+
 async function supersede(q: Queryable, groupKey: string): Promise<void> {
   await q.query(`UPDATE router_group_acks SET cleared_at = now(), cleared_reason = 'superseded' WHERE group_key = $1 AND cleared_at IS NULL`, [groupKey]);
 }
@@ -64,7 +75,7 @@ export class AckStore {
   /** acknowledge returns the new ack, or undefined when the group was never notified. */
   async acknowledge(groupKey: string, by: string, comment: string): Promise<GroupAck | undefined> {
     return withTransaction(this.pool, async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(hashtextextended('router_group_ack:' || $1, 0))`, [groupKey]);
+      await lockGroupAcks(c, groupKey);
       const firing = await notifiedFiring(c, groupKey);
       if (firing === null) return undefined;
       await supersede(c, groupKey);

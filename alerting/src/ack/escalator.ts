@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
+import { withTransaction, type Pool } from '../../../platform/db/pool';
 import type { Clock } from '../types/clock';
+import { lockGroupAcks } from './ack-store';
 import { escalationFor, type EscalationPolicy } from './domain/escalation-policy';
 import { EscalationStore } from './escalation-store';
-import type { Queryable } from '../store/queryable';
 
 /**
  * EscalationSender notifies one receiver of the chain about the group (the router runs that
@@ -15,7 +16,7 @@ import type { Queryable } from '../store/queryable';
 export type EscalationSender = (receiver: string, groupKey: string) => Promise<boolean>;
 
 export interface EscalatorOptions {
-  db: Queryable;
+  db: Pool;
   send: EscalationSender;
   clock: Clock;
   logger: Logger;
@@ -66,7 +67,11 @@ export class Escalator {
     }
     const esc = escalationFor(policy, alerts.map((a) => a.labels));
     if (!esc) return;
-    await this.store.start({ groupKey, chain: esc.chain, afterMs: esc.afterMs, groupLabels, firing, now });
+    // Under the group's ack lock, so an ack landing meanwhile is seen here or closes what this opens.
+    await withTransaction(this.o.db, async (c) => {
+      await lockGroupAcks(c, groupKey);
+      await new EscalationStore(c).start({ groupKey, chain: esc.chain, afterMs: esc.afterMs, groupLabels, firing, now });
+    });
   }
 
   /** tick sends every due step once; returns how many were sent. */
